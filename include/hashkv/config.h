@@ -1,0 +1,28 @@
+// Server options, named after redis.conf directives; filled by flags or a config file.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace hashkv {
+
+struct Config {
+  std::string bind = "127.0.0.1";
+  int port = 6379;  // 0 picks a free port (redis-server would disable TCP instead)
+  int databases = 16;
+  std::string loglevel = "notice";
+  std::string logfile;  // empty: stdout
+  std::string config_file;
+  int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
+  int64_t client_query_buffer_limit = 1024LL * 1024 * 1024;
+  int64_t hash_max_listpack_entries = 512;
+  int64_t hash_max_listpack_value = 64;
+  int64_t maxclients = 10000;
+  int64_t timeout = 0;
+  int64_t tcp_keepalive = 300;
+  int hz = 10;
+  std::string dir = ".";
+};
+
+}  // namespace hashkv

@@ -1,0 +1,101 @@
+// Engine: owns the keyspace, the command table and the sessions' shared state. It turns
+// request bytes into reply bytes on one thread and knows nothing of sockets: the network layer
+// and in-process tests drive it the same way.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "hashkv/command.h"
+#include "hashkv/config.h"
+#include "hashkv/keyspace.h"
+
+namespace hashkv {
+
+class CommandTable;
+
+struct Stats {
+  uint64_t total_connections_received = 0;
+  uint64_t total_commands_processed = 0;
+  uint64_t rejected_connections = 0;
+  uint64_t keyspace_hits = 0;
+  uint64_t keyspace_misses = 0;
+  uint64_t total_net_input_bytes = 0;
+  uint64_t total_net_output_bytes = 0;
+  uint64_t total_error_replies = 0;
+};
+
+struct FeedResult {
+  size_t consumed = 0;  // bytes of input the caller may drop
+  bool close = false;   // write what is in `out`, then close (QUIT, protocol error, limits)
+  std::string_view protocol_error;  // set when a protocol error closes the connection
+  bool query_buffer_limit = false;  // the unparsed request passed client-query-buffer-limit
+};
+
+class Engine {
+ public:
+  explicit Engine(Config config = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // A new client; `addr`/`laddr` as CLIENT LIST shows them ("127.0.0.1:5000").
+  std::unique_ptr<Session> NewSession(std::string addr = {}, std::string laddr = {});
+
+  // Parses and runs every complete request at the front of `input`, appending replies to
+  // `out`. `input` must start at the first byte not yet consumed.
+  FeedResult Feed(Session& session, std::string_view input, std::string& out);
+
+  // Runs one command given as arguments (in-process use and tests).
+  void Execute(Session& session, std::span<const Arg> argv, std::string& out);
+
+  // Active expiry: called periodically by the event loop.
+  void Cron();
+
+  int64_t NowMs() const;  // wall clock in unix ms
+  // The clock snapshot of the running command (one per top-level command, as Redis).
+  int64_t command_time_ms() const { return command_time_ms_; }
+
+  Keyspace& keyspace() { return keyspace_; }
+  Config& config() { return config_; }
+  const Config& config() const { return config_; }
+  Stats& stats() { return stats_; }
+  const CommandTable& commands() const { return *commands_; }
+  int64_t start_time_ms() const { return start_time_ms_; }
+  std::string_view run_id() const { return run_id_; }
+
+  // Sessions currently connected, in connection order.
+  void ForEachSession(const std::function<void(Session&)>& fn);
+  size_t session_count() const;
+
+  // SHUTDOWN asks the event loop to stop after this batch.
+  void RequestShutdown() { shutdown_requested_ = true; }
+  bool shutdown_requested() const { return shutdown_requested_; }
+
+  // Resolves and runs one command, replying through `writer`. `nested` is true for
+  // Context::Call (no new clock snapshot, no per-client bookkeeping).
+  void Dispatch(Session& session, std::span<const Arg> argv, RespWriter& writer,
+                bool nested = false);
+
+ private:
+  friend class Session;
+  void Unregister(Session* session);
+
+  Config config_;
+  Keyspace keyspace_;
+  std::unique_ptr<CommandTable> commands_;
+  Stats stats_;
+  int64_t start_time_ms_;
+  std::string run_id_;
+  uint64_t next_client_id_ = 1;
+  bool shutdown_requested_ = false;
+  int64_t command_time_ms_ = 0;
+  struct Sessions;
+  std::unique_ptr<Sessions> sessions_;
+};
+
+}  // namespace hashkv

@@ -1,0 +1,48 @@
+// The command table: specs registered per family, looked up case-insensitively without
+// allocating, with Redis's existence and arity checks.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "common/string_hash.h"
+#include "hashkv/command.h"
+
+namespace hashkv {
+
+// Parses a flags string ("write deny-oom fast") into CommandFlag bits.
+uint32_t ParseCommandFlags(std::string_view flags);
+
+// The families, each defined in its own file (hash_commands.cc, key_commands.cc, ...).
+std::span<const CommandSpec> HashCommands();
+std::span<const CommandSpec> KeyCommands();
+std::span<const CommandSpec> ServerCommands();
+
+class CommandTable {
+ public:
+  CommandTable();  // registers every family
+
+  void Register(std::span<const CommandSpec> family);
+
+  const CommandSpec* Find(std::string_view name) const;
+  static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view name);
+
+  // Redis's commandCheckExistence/commandCheckArity: nullptr and an error line ("ERR ...")
+  // in `error` when the request cannot run. `*parent` is set for subcommands.
+  const CommandSpec* Resolve(std::span<const Arg> argv, const CommandSpec** parent,
+                             std::string* error) const;
+
+  // Registration order, for COMMAND / COMMAND LIST / COMMAND DOCS.
+  const std::vector<const CommandSpec*>& all() const { return all_; }
+  size_t size() const { return all_.size(); }
+
+ private:
+  absl::flat_hash_map<std::string, const CommandSpec*, StringHash, StringEq> by_name_;
+  std::vector<const CommandSpec*> all_;
+};
+
+}  // namespace hashkv

@@ -1,0 +1,315 @@
+// Directive handling mirrors config.c's loadServerConfigFromString: the command line is turned
+// into config lines, appended after the file's, so flags override the file.
+#include "engine/config_parser.h"
+
+#include <cctype>
+#include <fstream>
+#include <sstream>
+
+#include "commands/args.h"
+#include "protocol/resp_parser.h"
+
+namespace hashkv {
+namespace {
+
+// Redis directives that have no meaning for an in-memory hash server: accepted with a warning
+// so scripts written for redis-server keep working.
+constexpr std::string_view kIgnored[] = {
+    "save",
+    "appendonly",
+    "appendfsync",
+    "appendfilename",
+    "daemonize",
+    "supervised",
+    "pidfile",
+    "dbfilename",
+    "rdbcompression",
+    "rdbchecksum",
+    "always-show-logo",
+    "set-proc-title",
+    "protected-mode",
+    "tcp-backlog",
+    "maxmemory",
+    "maxmemory-policy",
+    "maxmemory-samples",
+    "io-threads",
+    "lazyfree-lazy-eviction",
+    "lazyfree-lazy-expire",
+    "lazyfree-lazy-server-del",
+    "replica-lazy-flush",
+    "syslog-enabled",
+    "stop-writes-on-bgsave-error",
+    "activerehashing",
+    "latency-monitor-threshold",
+    "slowlog-log-slower-than",
+    "slowlog-max-len",
+    "notify-keyspace-events",
+    "enable-debug-command",
+    "enable-module-command",
+    "lua-time-limit",
+    "busy-reply-threshold",
+    "jemalloc-bg-thread",
+    "dynamic-hz",
+    "aof-use-rdb-preamble",
+    "repl-diskless-sync",
+    "list-max-listpack-size",
+    "set-max-intset-entries",
+    "zset-max-listpack-entries",
+    "zset-max-listpack-value",
+};
+
+bool ParseIntDirective(std::string_view v, int64_t lo, int64_t hi, int64_t* out) {
+  int64_t n = 0;
+  if (!ParseInt64(v, &n) || n < lo || n > hi) return false;
+  *out = n;
+  return true;
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// Applies one directive; returns an error text or "".
+std::string Apply(const std::vector<std::string>& args, Config* config, ConfigResult* result) {
+  const std::string name = Lower(args[0]);
+  const size_t argc = args.size();
+  auto one_int = [&](int64_t lo, int64_t hi, int64_t* out) -> std::string {
+    if (argc != 2) return "wrong number of arguments";
+    if (!ParseIntDirective(args[1], lo, hi, out)) return "argument must be a number in range";
+    return "";
+  };
+  auto one_mem = [&](int64_t* out) -> std::string {
+    if (argc != 2) return "wrong number of arguments";
+    if (!ParseMemory(args[1], out)) return "argument must be a memory value";
+    return "";
+  };
+  int64_t n = 0;
+  if (name == "port") {
+    std::string err = one_int(0, 65535, &n);
+    if (err.empty()) config->port = static_cast<int>(n);
+    return err;
+  }
+  if (name == "bind") {
+    if (argc < 2) return "wrong number of arguments";
+    // Redis binds every address listed; hashkv serves one: the first, minus Redis's
+    // optional-address marker '-'.
+    std::string addr = args[1];
+    if (!addr.empty() && addr[0] == '-') addr.erase(0, 1);
+    if (addr == "*") addr = "0.0.0.0";
+    config->bind = addr;
+    if (argc > 2) result->warnings.push_back("bind: only the first address (" + addr + ") is used");
+    return "";
+  }
+  if (name == "databases") {
+    std::string err = one_int(1, 1 << 20, &n);
+    if (err.empty()) config->databases = static_cast<int>(n);
+    return err;
+  }
+  if (name == "loglevel") {
+    if (argc != 2) return "wrong number of arguments";
+    std::string level = Lower(args[1]);
+    if (level != "debug" && level != "verbose" && level != "notice" && level != "warning" &&
+        level != "nothing") {
+      return "Invalid log level. Must be one of debug, verbose, notice, warning, nothing";
+    }
+    config->loglevel = level;
+    return "";
+  }
+  if (name == "logfile") {
+    if (argc != 2) return "wrong number of arguments";
+    config->logfile = args[1];
+    return "";
+  }
+  if (name == "dir") {
+    if (argc != 2) return "wrong number of arguments";
+    config->dir = args[1];
+    return "";
+  }
+  if (name == "proto-max-bulk-len") {
+    std::string err = one_mem(&n);
+    if (err.empty()) {
+      if (n < 1024 * 1024) return "proto-max-bulk-len must be 1mb or greater";
+      config->proto_max_bulk_len = n;
+    }
+    return err;
+  }
+  if (name == "client-query-buffer-limit") {
+    std::string err = one_mem(&n);
+    if (err.empty()) {
+      if (n < 1024 * 1024) return "client-query-buffer-limit must be 1mb or greater";
+      config->client_query_buffer_limit = n;
+    }
+    return err;
+  }
+  if (name == "hash-max-listpack-entries" || name == "hash-max-ziplist-entries") {
+    std::string err = one_int(0, INT64_MAX, &n);
+    if (err.empty()) config->hash_max_listpack_entries = n;
+    return err;
+  }
+  if (name == "hash-max-listpack-value" || name == "hash-max-ziplist-value") {
+    std::string err = one_mem(&n);
+    if (err.empty()) config->hash_max_listpack_value = n;
+    return err;
+  }
+  if (name == "maxclients") {
+    std::string err = one_int(1, INT32_MAX, &n);
+    if (err.empty()) config->maxclients = n;
+    return err;
+  }
+  if (name == "timeout") {
+    std::string err = one_int(0, INT32_MAX, &n);
+    if (err.empty()) config->timeout = n;
+    return err;
+  }
+  if (name == "tcp-keepalive") {
+    std::string err = one_int(0, INT32_MAX, &n);
+    if (err.empty()) config->tcp_keepalive = n;
+    return err;
+  }
+  if (name == "hz") {
+    std::string err = one_int(1, 500, &n);
+    if (err.empty()) config->hz = static_cast<int>(n);
+    return err;
+  }
+  for (std::string_view ignored : kIgnored) {
+    if (name == ignored) {
+      std::string line = args[0];
+      for (size_t i = 1; i < argc; ++i) line += " '" + args[i] + "'";
+      result->warnings.push_back("Ignoring directive with no effect in hashkv: " + line);
+      return "";
+    }
+  }
+  return "Bad directive or wrong number of arguments";
+}
+
+}  // namespace
+
+bool ParseMemory(std::string_view s, int64_t* out) {
+  size_t digits = 0;
+  while (digits < s.size() &&
+         (std::isdigit(static_cast<unsigned char>(s[digits])) || (digits == 0 && s[0] == '-'))) {
+    ++digits;
+  }
+  std::string unit = Lower(s.substr(digits));
+  int64_t mul = 1;
+  if (unit.empty() || unit == "b") {
+    mul = 1;
+  } else if (unit == "k") {
+    mul = 1000;
+  } else if (unit == "kb") {
+    mul = 1024;
+  } else if (unit == "m") {
+    mul = 1000 * 1000;
+  } else if (unit == "mb") {
+    mul = 1024 * 1024;
+  } else if (unit == "g") {
+    mul = 1000LL * 1000 * 1000;
+  } else if (unit == "gb") {
+    mul = 1024LL * 1024 * 1024;
+  } else {
+    return false;
+  }
+  int64_t n = 0;
+  if (!ParseInt64(s.substr(0, digits), &n)) return false;
+  if (n != 0 && (n > INT64_MAX / mul || n < INT64_MIN / mul)) return false;
+  *out = n * mul;
+  return true;
+}
+
+ConfigResult ParseConfigText(std::string_view text, Config* config) {
+  ConfigResult result;
+  size_t line_no = 0;
+  size_t pos = 0;
+  while (pos <= text.size()) {
+    size_t end = text.find('\n', pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view line = text.substr(pos, end - pos);
+    pos = end + 1;
+    ++line_no;
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.front()))) {
+      line.remove_prefix(1);
+    }
+    while (!line.empty() && std::isspace(static_cast<unsigned char>(line.back()))) {
+      line.remove_suffix(1);
+    }
+    if (line.empty() || line[0] == '#') continue;
+    std::vector<std::string> args;
+    if (!SplitInlineArgs(line, args)) {
+      result.ok = false;
+      result.error = "Unbalanced quotes in configuration line";
+    } else if (!args.empty()) {
+      std::string err = Apply(args, config, &result);
+      if (!err.empty()) {
+        result.ok = false;
+        result.error = err;
+      }
+    }
+    if (!result.ok) {
+      result.error =
+          "\n*** FATAL CONFIG FILE ERROR (hashkv) ***\nReading the configuration "
+          "file, at line " +
+          std::to_string(line_no) + "\n>>> '" + std::string(line) + "'\n" + result.error;
+      return result;
+    }
+  }
+  return result;
+}
+
+ConfigResult ParseCommandLine(int argc, const char* const* argv, Config* config) {
+  ConfigResult result;
+  int i = 1;
+  if (argc >= 2) {
+    std::string_view first = argv[1];
+    if (first == "-v" || first == "--version") {
+      result.show_version = true;
+      return result;
+    }
+    if (first == "-h" || first == "--help") {
+      result.show_help = true;
+      return result;
+    }
+  }
+  std::string text;
+  if (argc >= 2 && std::string_view(argv[1]).substr(0, 2) != "--") {
+    config->config_file = argv[1];
+    std::ifstream file(argv[1], std::ios::binary);
+    if (!file) {
+      result.ok = false;
+      result.error = "Fatal error, can't open config file '" + std::string(argv[1]) + "'";
+      return result;
+    }
+    std::stringstream contents;
+    contents << file.rdbuf();
+    text = contents.str();
+    text.push_back('\n');
+    i = 2;
+  }
+  // "--port 7000 --save ''" becomes the lines "port 7000" and "save ''", as redis-server does.
+  bool first_line = true;
+  for (; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg.substr(0, 2) == "--" && arg.size() > 2) {
+      if (!first_line) text.push_back('\n');
+      first_line = false;
+      text.append(arg.substr(2));
+    } else {
+      text.push_back(' ');
+      // Quote so an empty argument (--save '') survives the split.
+      text.push_back('"');
+      for (char c : arg) {
+        if (c == '"' || c == '\\') text.push_back('\\');
+        if (c == '\n') {
+          text.append("\\n");
+          continue;
+        }
+        text.push_back(c);
+      }
+      text.push_back('"');
+    }
+  }
+  return ParseConfigText(text, config);
+}
+
+}  // namespace hashkv

@@ -1,0 +1,153 @@
+// parse -> dispatch -> write until more input is needed: pipelining falls out of the loop.
+#include "hashkv/engine.h"
+
+#include <chrono>
+#include <map>
+#include <random>
+
+#include "commands/command_table.h"
+#include "engine/session.h"
+#include "protocol/resp_writer.h"
+
+namespace hashkv {
+namespace {
+
+std::string RandomRunId() {
+  std::random_device rd;
+  std::mt19937_64 gen(rd());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  for (char& c : id) c = kHex[gen() & 15];
+  return id;
+}
+
+HashLimits LimitsFrom(const Config& config) {
+  return HashLimits{static_cast<size_t>(config.hash_max_listpack_entries),
+                    static_cast<size_t>(config.hash_max_listpack_value)};
+}
+
+RespLimits ParserLimitsFrom(const Config& config) {
+  RespLimits limits;
+  limits.proto_max_bulk_len = config.proto_max_bulk_len;
+  return limits;
+}
+
+}  // namespace
+
+struct Engine::Sessions {
+  std::map<uint64_t, Session*> by_id;  // ordered by id: connection order, as CLIENT LIST
+};
+
+Engine::Engine(Config config)
+    : config_(std::move(config)),
+      keyspace_(config_.databases, LimitsFrom(config_)),
+      commands_(std::make_unique<CommandTable>()),
+      start_time_ms_(NowMs()),
+      run_id_(RandomRunId()),
+      sessions_(std::make_unique<Sessions>()) {}
+
+Engine::~Engine() = default;
+
+int64_t Engine::NowMs() const {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::unique_ptr<Session> Engine::NewSession(std::string addr, std::string laddr) {
+  auto session = std::make_unique<Session>(*this, next_client_id_++, std::move(addr),
+                                           std::move(laddr), NowMs());
+  session->parser.set_limits(ParserLimitsFrom(config_));
+  sessions_->by_id[session->id()] = session.get();
+  ++stats_.total_connections_received;
+  return session;
+}
+
+void Engine::Unregister(Session* session) { sessions_->by_id.erase(session->id()); }
+
+void Engine::ForEachSession(const std::function<void(Session&)>& fn) {
+  for (auto& [id, session] : sessions_->by_id) fn(*session);
+}
+
+size_t Engine::session_count() const { return sessions_->by_id.size(); }
+
+FeedResult Engine::Feed(Session& session, std::string_view input, std::string& out) {
+  FeedResult result;
+  while (result.consumed < input.size()) {
+    RespParser& parser = session.parser;
+    RespParser::Result r = parser.Parse(input.substr(result.consumed));
+    if (r == RespParser::Result::kNeedMore) break;
+    if (r == RespParser::Result::kError) {
+      std::string line = "ERR ";
+      line.append(parser.error());
+      RespWriter(out, session.resp).Error(line);
+      ++stats_.total_error_replies;
+      result.close = true;
+      result.protocol_error = parser.error();
+      return result;
+    }
+    size_t consumed = parser.consumed();
+    if (r == RespParser::Result::kCommand) {
+      RespWriter writer(out, session.resp);
+      Dispatch(session, parser.args(), writer);
+    }
+    result.consumed += consumed;
+    if (session.close_after_reply) {
+      result.close = true;
+      return result;
+    }
+  }
+  if (static_cast<int64_t>(input.size() - result.consumed) > config_.client_query_buffer_limit) {
+    result.close = true;
+    result.query_buffer_limit = true;
+  }
+  return result;
+}
+
+void Engine::Execute(Session& session, std::span<const Arg> argv, std::string& out) {
+  RespWriter writer(out, session.resp);
+  Dispatch(session, argv, writer);
+}
+
+void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& writer,
+                      bool nested) {
+  if (argv.empty()) return;
+  const CommandSpec* parent = nullptr;
+  std::string error;
+  const CommandSpec* spec = commands_->Resolve(argv, &parent, &error);
+  if (!nested) {
+    command_time_ms_ = NowMs();
+    session.last_interaction_ms = command_time_ms_;
+  }
+  if (spec == nullptr) {
+    writer.Error(error);
+    ++stats_.total_error_replies;
+    return;
+  }
+  if (!nested) {
+    ++stats_.total_commands_processed;
+    session.last_command = spec;
+    session.last_command_parent = parent;
+  }
+  Context ctx(*this, session, writer, spec, parent);
+  Status status = spec->handler(ctx, argv.data(), static_cast<int>(argv.size()));
+  if (status != Status::kOk) {
+    writer.Error(ErrorMessage(status));
+    ++stats_.total_error_replies;
+  }
+}
+
+void Engine::Cron() {
+  // Redis's active expiry spends a bounded slice of each tick; ours removes due keys in
+  // batches, soonest first, until none are due or the slice is used.
+  constexpr size_t kBatch = 256;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(25);
+  int64_t now = NowMs();
+  for (int i = 0; i < keyspace_.count(); ++i) {
+    while (keyspace_.db(i).ExpireDue(now, kBatch) == kBatch) {
+      if (std::chrono::steady_clock::now() > deadline) return;
+    }
+  }
+}
+
+}  // namespace hashkv

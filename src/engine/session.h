@@ -1,0 +1,51 @@
+// Per-client state: what Redis keeps in its client struct that commands may read or change.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "hashkv/command.h"
+#include "protocol/resp_parser.h"
+#include "protocol/resp_writer.h"
+
+namespace hashkv {
+
+class Engine;
+
+class Session {
+ public:
+  Session(Engine& engine, uint64_t id, std::string addr, std::string laddr, int64_t now_ms);
+  ~Session();
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  uint64_t id() const { return id_; }
+  const std::string& addr() const { return addr_; }
+  const std::string& laddr() const { return laddr_; }
+  int64_t created_ms() const { return created_ms_; }
+
+  int db = 0;
+  RespVersion resp = RespVersion::kResp2;
+  std::string name;
+  std::string lib_name;
+  std::string lib_ver;
+  // CLIENT LIST's cmd=: pointers into the static tables, so recording costs nothing.
+  const CommandSpec* last_command = nullptr;
+  const CommandSpec* last_command_parent = nullptr;
+  int64_t last_interaction_ms = 0;
+  bool close_after_reply = false;
+  // Bytes waiting in the connection's buffers, for CLIENT LIST (set by the network layer).
+  size_t query_buffer_bytes = 0;
+  size_t query_buffer_free = 0;
+
+  RespParser parser;
+
+ private:
+  Engine& engine_;
+  uint64_t id_;
+  std::string addr_;
+  std::string laddr_;
+  int64_t created_ms_;
+};
+
+}  // namespace hashkv

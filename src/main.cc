@@ -1,0 +1,125 @@
+// hashkv-server: flags and config file, logging in redis-server's format, signals, serve.
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <memory>
+
+#include "engine/config_parser.h"
+#include "hashkv/engine.h"
+#include "net/server.h"
+
+namespace {
+
+constexpr const char* kVersion = "0.1.0";
+
+// Redis marks each log line with a level character: '.' debug, '-' verbose, '*' notice,
+// '#' warning. Container tooling greps for "* Ready to accept connections".
+class RedisLevelFlag : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&,
+              spdlog::memory_buf_t& dest) override {
+    char c = '*';
+    switch (msg.level) {
+      case spdlog::level::trace:
+      case spdlog::level::debug:
+        c = '.';
+        break;
+      case spdlog::level::info:
+        c = '*';
+        break;
+      default:
+        c = '#';
+        break;
+    }
+    dest.push_back(c);
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override {
+    return std::make_unique<RedisLevelFlag>();
+  }
+};
+
+spdlog::level::level_enum LevelFor(const std::string& loglevel) {
+  if (loglevel == "debug") return spdlog::level::debug;
+  if (loglevel == "verbose") return spdlog::level::debug;
+  if (loglevel == "warning") return spdlog::level::warn;
+  if (loglevel == "nothing") return spdlog::level::off;
+  return spdlog::level::info;
+}
+
+void SetUpLogging(const hashkv::Config& config) {
+  std::shared_ptr<spdlog::logger> logger;
+  if (config.logfile.empty()) {
+    logger = std::make_shared<spdlog::logger>("hashkv",
+                                              std::make_shared<spdlog::sinks::stdout_sink_mt>());
+  } else {
+    logger = std::make_shared<spdlog::logger>(
+        "hashkv", std::make_shared<spdlog::sinks::basic_file_sink_mt>(config.logfile));
+  }
+  auto formatter = std::make_unique<spdlog::pattern_formatter>();
+  formatter->add_flag<RedisLevelFlag>('*').set_pattern("%P:M %d %b %Y %H:%M:%S.%e %* %v");
+  logger->set_formatter(std::move(formatter));
+  logger->set_level(LevelFor(config.loglevel));
+  logger->flush_on(spdlog::level::trace);  // start-up lines are read by scripts waiting on us
+  spdlog::set_default_logger(logger);
+}
+
+void PrintHelp() {
+  std::printf(
+      "Usage: hashkv-server [/path/to/redis.conf] [options]\n"
+      "       hashkv-server -v or --version\n"
+      "       hashkv-server -h or --help\n\n"
+      "Options are redis.conf directives as flags, e.g.\n"
+      "       hashkv-server --port 7777 --bind 127.0.0.1 --databases 16 --loglevel notice\n"
+      "       hashkv-server --port 0      (picks a free port and logs it; redis-server would\n"
+      "                                   disable TCP instead)\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  hashkv::Config config;
+  hashkv::ConfigResult parsed = hashkv::ParseCommandLine(argc, argv, &config);
+  if (parsed.show_version) {
+    std::printf("hashkv-server v=%s (Redis protocol compatible with redis_version 7.0.15)\n",
+                kVersion);
+    return 0;
+  }
+  if (parsed.show_help) {
+    PrintHelp();
+    return 0;
+  }
+  if (!parsed.ok) {
+    std::fprintf(stderr, "%s\n", parsed.error.c_str());
+    return 1;
+  }
+  SetUpLogging(config);
+  // A peer that closes while we write must cost an error code, not the process.
+  std::signal(SIGPIPE, SIG_IGN);
+
+  spdlog::info("oO0OoO0OoO0Oo hashkv is starting oO0OoO0OoO0Oo");
+  spdlog::info("hashkv version={}, bits=64, pid={}, just started", kVersion, getpid());
+  if (config.config_file.empty()) {
+    spdlog::warn("Warning: no config file specified, using the default config.");
+  } else {
+    spdlog::info("Configuration loaded");
+  }
+  for (const std::string& w : parsed.warnings) spdlog::warn("{}", w);
+
+  hashkv::Engine engine(config);
+  hashkv::Server server(engine);
+  std::string error;
+  if (!server.Listen(&error)) {
+    spdlog::warn("{}", error);
+    return 1;
+  }
+  spdlog::info("Running mode=standalone, port={}.", server.port());
+  spdlog::info("Server initialized");
+  spdlog::info("Ready to accept connections tcp");
+  server.Run();
+  return 0;
+}

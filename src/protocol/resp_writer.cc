@@ -1,0 +1,105 @@
+// RESP2/RESP3 encoding. Numbers are formatted without allocation.
+#include "protocol/resp_writer.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace hashkv {
+
+void RespWriter::Header(char type, int64_t n) {
+  char buf[24];
+  buf[0] = type;
+  auto [end, ec] = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n);
+  (void)ec;
+  end[0] = '\r';
+  end[1] = '\n';
+  out_->append(buf, end + 2 - buf);
+}
+
+void RespWriter::SimpleString(std::string_view s) {
+  out_->push_back('+');
+  out_->append(s);
+  out_->append("\r\n");
+}
+
+void RespWriter::Error(std::string_view line) {
+  out_->push_back('-');
+  size_t start = out_->size();
+  out_->append(line);
+  for (size_t i = start; i < out_->size(); ++i) {
+    char& c = (*out_)[i];
+    if (c == '\r' || c == '\n') c = ' ';
+  }
+  out_->append("\r\n");
+}
+
+void RespWriter::Integer(int64_t value) { Header(':', value); }
+
+void RespWriter::Bulk(std::string_view s) {
+  Header('$', static_cast<int64_t>(s.size()));
+  out_->append(s);
+  out_->append("\r\n");
+}
+
+void RespWriter::Null() {
+  if (version_ == RespVersion::kResp3) {
+    out_->append("_\r\n");
+  } else {
+    out_->append("$-1\r\n");
+  }
+}
+
+void RespWriter::NullArray() {
+  if (version_ == RespVersion::kResp3) {
+    out_->append("_\r\n");
+  } else {
+    out_->append("*-1\r\n");
+  }
+}
+
+void RespWriter::ArrayHeader(size_t n) { Header('*', static_cast<int64_t>(n)); }
+
+void RespWriter::MapHeader(size_t pairs) {
+  if (version_ == RespVersion::kResp3) {
+    Header('%', static_cast<int64_t>(pairs));
+  } else {
+    Header('*', static_cast<int64_t>(pairs * 2));
+  }
+}
+
+void RespWriter::SetHeader(size_t n) {
+  Header(version_ == RespVersion::kResp3 ? '~' : '*', static_cast<int64_t>(n));
+}
+
+void RespWriter::Double(double value) {
+  // Redis's addReplyDouble: "%.17g", with inf/-inf spelled out.
+  char buf[64];
+  int len;
+  if (std::isinf(value)) {
+    len = std::snprintf(buf, sizeof(buf), "%s", value > 0 ? "inf" : "-inf");
+  } else {
+    len = std::snprintf(buf, sizeof(buf), "%.17g", value);
+  }
+  std::string_view text(buf, static_cast<size_t>(len));
+  if (version_ == RespVersion::kResp3) {
+    out_->push_back(',');
+    out_->append(text);
+    out_->append("\r\n");
+  } else {
+    Bulk(text);
+  }
+}
+
+void RespWriter::Verbatim(std::string_view text) {
+  if (version_ == RespVersion::kResp3) {
+    Header('=', static_cast<int64_t>(text.size() + 4));
+    out_->append("txt:");
+    out_->append(text);
+    out_->append("\r\n");
+  } else {
+    Bulk(text);
+  }
+}
+
+}  // namespace hashkv
