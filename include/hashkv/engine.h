@@ -27,6 +27,8 @@ struct Stats {
   uint64_t total_net_input_bytes = 0;
   uint64_t total_net_output_bytes = 0;
   uint64_t total_error_replies = 0;
+  // keyspace().expired_keys() at the last CONFIG RESETSTAT: INFO's expired_keys counts from it.
+  uint64_t expired_keys_at_reset = 0;
 };
 
 struct FeedResult {

@@ -48,16 +48,32 @@ bool ParseInt64(std::string_view s, int64_t* out) {
 }
 
 bool ParseCursor(std::string_view s, uint64_t* out) {
-  // Redis 7.0 parseScanCursorOrReply: strtoull, errno ERANGE or trailing bytes are errors.
-  char buf[64];
-  if (s.empty() || s.size() >= sizeof(buf)) return false;
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  char* end = nullptr;
-  errno = 0;
-  unsigned long long v = std::strtoull(buf, &end, 10);
-  if (end == buf || *end != '\0' || errno == ERANGE) return false;
-  *out = v;
+  // Redis 7.0 parseScanCursorOrReply: strtoul over the C string (it ends at a NUL), rejected
+  // when the first byte is a space, bytes follow the digits, or it overflows. So "" is cursor
+  // 0, "+1" is 1, "-1" wraps to 2^64-1, and " 1", "+" and "0x1" are invalid.
+  size_t nul = s.find('\0');
+  if (nul != std::string_view::npos) s = s.substr(0, nul);
+  if (s.empty()) {
+    *out = 0;
+    return true;
+  }
+  if (std::isspace(static_cast<unsigned char>(s[0]))) return false;
+  size_t i = 0;
+  bool negative = false;
+  if (s[0] == '+' || s[0] == '-') {
+    negative = s[0] == '-';
+    i = 1;
+  }
+  if (i == s.size()) return false;  // A lone sign: strtoul parses nothing.
+  uint64_t v = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c < '0' || c > '9') return false;
+    uint64_t d = static_cast<uint64_t>(c - '0');
+    if (v > (UINT64_MAX - d) / 10) return false;  // ERANGE
+    v = v * 10 + d;
+  }
+  *out = negative ? 0 - v : v;
   return true;
 }
 

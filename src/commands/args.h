@@ -10,7 +10,7 @@ namespace hashkv {
 
 // Redis's string2ll: optional '-', no '+', no spaces, no leading zeros, no "-0", no overflow.
 bool ParseInt64(std::string_view s, int64_t* out);
-// Redis's string2ull-style cursor parsing for SCAN/HSCAN (strtoull, whole string).
+// SCAN/HSCAN cursors as Redis 7.0 parseScanCursorOrReply (strtoul; "" is 0, " 1" invalid).
 bool ParseCursor(std::string_view s, uint64_t* out);
 // Redis's string2ld: strtold over the whole string, no leading space, no NaN; "inf" allowed.
 bool ParseLongDouble(std::string_view s, long double* out);

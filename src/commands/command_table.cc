@@ -77,6 +77,8 @@ CommandTable::CommandTable() {
   Register(HashCommands());
   Register(KeyCommands());
   Register(ServerCommands());
+  Register(ClientCommands());
+  Register(CommandCommands());
 }
 
 void CommandTable::Register(std::span<const CommandSpec> family) {

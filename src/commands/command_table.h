@@ -21,6 +21,8 @@ uint32_t ParseCommandFlags(std::string_view flags);
 std::span<const CommandSpec> HashCommands();
 std::span<const CommandSpec> KeyCommands();
 std::span<const CommandSpec> ServerCommands();
+std::span<const CommandSpec> ClientCommands();   // client_commands.cc
+std::span<const CommandSpec> CommandCommands();  // command_docs.cc
 
 class CommandTable {
  public:

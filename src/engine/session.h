@@ -34,6 +34,10 @@ class Session {
   const CommandSpec* last_command_parent = nullptr;
   int64_t last_interaction_ms = 0;
   bool close_after_reply = false;
+  // CLIENT NO-EVICT / NO-TOUCH modes (CLIENT LIST flags 'e' and 'T').
+  bool no_evict = false;
+  bool no_touch = false;
+  int fd = -1;  // the socket's descriptor, set by the network layer (CLIENT LIST fd=)
   // Bytes waiting in the connection's buffers, for CLIENT LIST (set by the network layer).
   size_t query_buffer_bytes = 0;
   size_t query_buffer_free = 0;

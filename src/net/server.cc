@@ -185,6 +185,7 @@ awaitable<void> Server::Impl::Connection(tcp::socket socket) {
   std::string addr = Endpoint(socket.remote_endpoint(ec));
   std::string laddr = Endpoint(socket.local_endpoint(ec));
   std::unique_ptr<Session> session = engine.NewSession(std::move(addr), std::move(laddr));
+  session->fd = socket.native_handle();
   auto self = sockets.insert(sockets.end(), &socket);
 
   std::vector<char> in(kReadChunk);

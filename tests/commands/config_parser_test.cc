@@ -1,0 +1,80 @@
+// redis-server-style command lines and config files.
+#include "engine/config_parser.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+namespace hashkv {
+namespace {
+
+ConfigResult Parse(std::vector<const char*> args, Config* config) {
+  args.insert(args.begin(), "hashkv-server");
+  return ParseCommandLine(static_cast<int>(args.size()), args.data(), config);
+}
+
+TEST(ConfigParserTest, FlagsAsRedisServer) {
+  Config c;
+  ConfigResult r = Parse(
+      {"--port", "7000", "--bind", "0.0.0.0", "--databases", "4", "--loglevel", "warning"}, &c);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(c.port, 7000);
+  EXPECT_EQ(c.bind, "0.0.0.0");
+  EXPECT_EQ(c.databases, 4);
+  EXPECT_EQ(c.loglevel, "warning");
+}
+
+TEST(ConfigParserTest, InapplicableRedisDirectivesWarn) {
+  Config c;
+  ConfigResult r = Parse({"--save", "", "--appendonly", "no", "--daemonize", "no"}, &c);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(r.warnings.size(), 3u);
+}
+
+TEST(ConfigParserTest, UnknownDirectiveIsAnError) {
+  Config c;
+  ConfigResult r = Parse({"--no-such-thing", "1"}, &c);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("Bad directive or wrong number of arguments"), std::string::npos);
+}
+
+TEST(ConfigParserTest, BadValuesAreErrors) {
+  Config c;
+  EXPECT_FALSE(Parse({"--port", "70000"}, &c).ok);
+  EXPECT_FALSE(Parse({"--port", "abc"}, &c).ok);
+  EXPECT_FALSE(Parse({"--databases", "0"}, &c).ok);
+  EXPECT_FALSE(Parse({"--loglevel", "loud"}, &c).ok);
+}
+
+TEST(ConfigParserTest, FileThenFlagsWin) {
+  Config c;
+  ConfigResult r = ParseConfigText(
+      "# comment\nport 7001\n  hash-max-ziplist-entries 128\nproto-max-bulk-len 2mb\n", &c);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(c.port, 7001);
+  EXPECT_EQ(c.hash_max_listpack_entries, 128);
+  EXPECT_EQ(c.proto_max_bulk_len, 2 * 1024 * 1024);
+}
+
+TEST(ConfigParserTest, MemoryUnits) {
+  int64_t v = 0;
+  EXPECT_TRUE(ParseMemory("1gb", &v));
+  EXPECT_EQ(v, 1024LL * 1024 * 1024);
+  EXPECT_TRUE(ParseMemory("64k", &v));
+  EXPECT_EQ(v, 64000);
+  EXPECT_TRUE(ParseMemory("64KB", &v));
+  EXPECT_EQ(v, 65536);
+  EXPECT_TRUE(ParseMemory("100", &v));
+  EXPECT_EQ(v, 100);
+  EXPECT_FALSE(ParseMemory("12xb", &v));
+  EXPECT_FALSE(ParseMemory("", &v));
+}
+
+TEST(ConfigParserTest, PortZeroIsAllowed) {
+  Config c;
+  ASSERT_TRUE(Parse({"--port", "0"}, &c).ok);
+  EXPECT_EQ(c.port, 0);
+}
+
+}  // namespace
+}  // namespace hashkv
