@@ -85,7 +85,7 @@ bool ParseLongDouble(std::string_view s, long double* out) {
   char* end = nullptr;
   errno = 0;
   long double v = std::strtold(buf, &end);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' ||
+  if (std::isspace(static_cast<unsigned char>(buf[0])) || end != buf + s.size() ||
       (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) ||
       errno == EINVAL || std::isnan(v)) {
     return false;
@@ -102,7 +102,7 @@ bool ParseDouble(std::string_view s, double* out) {
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(buf, &end);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) || *end != '\0' ||
+  if (std::isspace(static_cast<unsigned char>(buf[0])) || end != buf + s.size() ||
       (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) ||
       std::isnan(v)) {
     return false;

@@ -158,9 +158,8 @@ Status ClientListCommand(Context& ctx, const Arg* argv, int argc) {
     }
     // Every client here is a normal one: no replicas, masters or subscribers.
     if (normal) {
-      engine.ForEachSession([&](Session& s) {
-        AppendClientInfo(&out, s, now, &s == self ? self_mem : 0);
-      });
+      engine.ForEachSession(
+          [&](Session& s) { AppendClientInfo(&out, s, now, &s == self ? self_mem : 0); });
     }
   } else if (argc > 3 && EqualsIgnoreCase(argv[2], "id")) {
     for (int i = 3; i < argc; ++i) {
@@ -175,9 +174,8 @@ Status ClientListCommand(Context& ctx, const Arg* argv, int argc) {
   } else if (argc != 2) {
     return Status::kSyntax;
   } else {
-    engine.ForEachSession([&](Session& s) {
-      AppendClientInfo(&out, s, now, &s == self ? self_mem : 0);
-    });
+    engine.ForEachSession(
+        [&](Session& s) { AppendClientInfo(&out, s, now, &s == self ? self_mem : 0); });
   }
   return ctx.ReplyWithVerbatim(out);
 }
@@ -246,31 +244,32 @@ Status ClientHelpCommand(Context& ctx, const Arg*, int) {
 constexpr std::string_view kClientFlags = "noscript loading stale";
 constexpr std::string_view kClientAdminFlags = "admin noscript loading stale";
 
+// clang-format off
 constexpr CommandSpec kClientSubcommands[] = {
-    {"id", ClientIdCommand, kClientFlags, 2, 0, 0, 0, {},
+    // name       handler                flags              arity first last step
+    {"id",        ClientIdCommand,       kClientFlags,      2,    0,    0,   0, {},
      "Returns the client ID for the current connection", "5.0.0", "connection", ""},
-    {"setname", ClientSetNameCommand, kClientFlags, 3, 0, 0, 0, {},
+    {"setname",   ClientSetNameCommand,  kClientFlags,      3,    0,    0,   0, {},
      "Set the current connection name", "2.6.9", "connection", "connection-name"},
-    {"getname", ClientGetNameCommand, kClientFlags, 2, 0, 0, 0, {},
+    {"getname",   ClientGetNameCommand,  kClientFlags,      2,    0,    0,   0, {},
      "Get the current connection name", "2.6.9", "connection", ""},
-    {"setinfo", ClientSetInfoCommand, kClientFlags, 4, 0, 0, 0, {},
+    {"setinfo",   ClientSetInfoCommand,  kClientFlags,      4,    0,    0,   0, {},
      "Set client or connection specific info", "7.2.0", "connection",
      "<LIB-NAME libname | LIB-VER libver>"},
-    {"list", ClientListCommand, kClientAdminFlags, -2, 0, 0, 0, {},
+    {"list",      ClientListCommand,     kClientAdminFlags, -2,   0,    0,   0, {},
      "Get the list of client connections", "2.4.0", "connection",
      "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]"},
-    {"info", ClientInfoCommand, kClientFlags, 2, 0, 0, 0, {},
+    {"info",      ClientInfoCommand,     kClientFlags,      2,    0,    0,   0, {},
      "Returns information about the current client connection.", "6.2.0", "connection", ""},
-    {"no-evict", ClientNoEvictCommand, kClientAdminFlags, 3, 0, 0, 0, {},
+    {"no-evict",  ClientNoEvictCommand,  kClientAdminFlags, 3,    0,    0,   0, {},
      "Set client eviction mode for the current connection", "7.0.0", "connection",
      "<ON | OFF>"},
-    {"no-touch", ClientNoTouchCommand, kClientFlags, 3, 0, 0, 0, {},
+    {"no-touch",  ClientNoTouchCommand,  kClientFlags,      3,    0,    0,   0, {},
      "Controls whether commands sent by the client will alter the LRU/LFU of the keys they "
-     "access.",
-     "7.2.0", "connection", "<ON | OFF>"},
-    {"getredir", ClientGetRedirCommand, kClientFlags, 2, 0, 0, 0, {},
+     "access.", "7.2.0", "connection", "<ON | OFF>"},
+    {"getredir",  ClientGetRedirCommand, kClientFlags,      2,    0,    0,   0, {},
      "Get tracking notifications redirection client ID if any", "6.0.0", "connection", ""},
-    {"help", ClientHelpCommand, "loading stale", 2, 0, 0, 0, {},
+    {"help",      ClientHelpCommand,     "loading stale",   2,    0,    0,   0, {},
      "Show helpful text about the different subcommands", "5.0.0", "connection", ""},
 };
 
@@ -278,6 +277,7 @@ constexpr CommandSpec kClientCommands[] = {
     {"client", nullptr, "", -2, 0, 0, 0, kClientSubcommands,
      "A container for client connection commands", "2.4.0", "connection", ""},
 };
+// clang-format on
 
 }  // namespace
 

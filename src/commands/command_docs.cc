@@ -2,7 +2,9 @@
 // as Redis 7.0 replies. Entries come from the CommandSpec tables plus Redis's metadata
 // (command_meta.cc); DOCS arguments are parsed from each spec's syntax synopsis, so redis-cli's
 // hints show what the tables say.
+#include <bit>
 #include <cstdint>
+#include <iterator>
 #include <span>
 #include <string>
 #include <string_view>
@@ -60,9 +62,9 @@ constexpr FlagName kFlagNames[] = {
 
 // acl.c ACLCommandCategories, in its order (COMMAND prints categories in this order).
 constexpr std::string_view kAclCategories[] = {
-    "keyspace", "read",  "write", "set",       "sortedset",  "list",        "hash",
-    "string",   "bitmap", "hyperloglog", "geo", "stream",    "pubsub",      "admin",
-    "fast",     "slow",  "blocking", "dangerous", "connection", "transaction", "scripting",
+    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting",
 };
 
 int AclIndex(std::string_view name) {
@@ -131,14 +133,13 @@ uint32_t AclCategories(const CommandSpec& spec, const CommandSpec* parent,
 // from their flags.
 std::vector<std::string_view> KeySpecs(const CommandSpec& spec, const CommandMeta* meta) {
   std::vector<std::string_view> specs;
+  if (spec.first_key <= 0) return specs;
   if (meta != nullptr) {
     ForEachWord(meta->key_specs, '|', [&specs](std::string_view s) { specs.push_back(s); });
     return specs;
   }
-  if (spec.first_key > 0) {
-    uint32_t flags = ParseCommandFlags(spec.flags);
-    specs.push_back(flags & kFlagWrite ? "RW update" : "RO access");
-  }
+  uint32_t flags = ParseCommandFlags(spec.flags);
+  specs.push_back(flags & kFlagWrite ? "RW update" : "RO access");
   return specs;
 }
 
@@ -195,7 +196,7 @@ void ReplyCommandInfo(Context& ctx, const CommandSpec& spec, const CommandSpec* 
   ctx.ReplyWithLongLong(spec.key_step);
 
   uint32_t cats = AclCategories(spec, parent, meta);
-  ctx.ReplyWithSet(static_cast<size_t>(__builtin_popcount(cats)));
+  ctx.ReplyWithSet(static_cast<size_t>(std::popcount(cats)));
   for (size_t i = 0; i < std::size(kAclCategories); ++i) {
     if (cats & (1u << i)) ctx.ReplyWithSimpleString("@" + std::string(kAclCategories[i]));
   }
@@ -533,30 +534,34 @@ Status CommandHelpCommand(Context& ctx, const Arg*, int) {
   return Status::kOk;
 }
 
+// clang-format off
 constexpr CommandSpec kCommandSubcommands[] = {
-    {"count", CommandCountCommand, "loading stale", 2, 0, 0, 0, {},
+    // name              handler                        flags            arity first last step
+    {"count",            CommandCountCommand,           "loading stale", 2,    0,    0,   0, {},
      "Get total number of Redis commands", "2.8.13", "server", ""},
-    {"list", CommandListCommand, "loading stale", -2, 0, 0, 0, {},
+    {"list",             CommandListCommand,            "loading stale", -2,   0,    0,   0, {},
      "Get an array of Redis command names", "7.0.0", "server",
      "[FILTERBY <MODULE module-name | ACLCAT category | PATTERN pattern>]"},
-    {"info", CommandInfoCommand, "loading stale", -2, 0, 0, 0, {},
-     "Get array of specific Redis command details, or all when no argument is given.", "2.8.13",
-     "server", "[command-name [command-name ...]]"},
-    {"docs", CommandDocsCommand, "loading stale", -2, 0, 0, 0, {},
+    {"info",             CommandInfoCommand,            "loading stale", -2,   0,    0,   0, {},
+     "Get array of specific Redis command details, or all when no argument is given.",
+     "2.8.13", "server", "[command-name [command-name ...]]"},
+    {"docs",             CommandDocsCommand,            "loading stale", -2,   0,    0,   0, {},
      "Get array of specific Redis command documentation", "7.0.0", "server",
      "[command-name [command-name ...]]"},
-    {"getkeys", CommandGetKeysCommand, "loading stale", -4, 0, 0, 0, {},
+    {"getkeys",          CommandGetKeysCommand,         "loading stale", -4,   0,    0,   0, {},
      "Extract keys given a full Redis command", "2.8.13", "server", ""},
-    {"getkeysandflags", CommandGetKeysAndFlagsCommand, "loading stale", -4, 0, 0, 0, {},
+    {"getkeysandflags",  CommandGetKeysAndFlagsCommand, "loading stale", -4,   0,    0,   0, {},
      "Extract keys and access flags given a full Redis command", "7.0.0", "server", ""},
-    {"help", CommandHelpCommand, "loading stale", 2, 0, 0, 0, {},
+    {"help",             CommandHelpCommand,            "loading stale", 2,    0,    0,   0, {},
      "Show helpful text about the different subcommands", "5.0.0", "server", ""},
 };
 
+// COMMAND alone runs too (all commands), so the container has a handler.
 constexpr CommandSpec kCommandCommands[] = {
     {"command", CommandCommand, "loading stale", -1, 0, 0, 0, kCommandSubcommands,
      "Get array of Redis command details", "2.8.13", "server", ""},
 };
+// clang-format on
 
 }  // namespace
 

@@ -1,11 +1,12 @@
-// Generated from a real redis-server 7.0.15 (COMMAND INFO and COMMAND DOCS): the data behind
-// CommandMeta. Key specs are all "index N, range" specs; the reader derives index, lastkey and
-// keystep from the CommandSpec's first/last/step, which these commands agree with.
+// The data behind CommandMeta, generated from a real redis-server 7.0.15 (COMMAND INFO and
+// COMMAND DOCS), plus the few entries at the end. All these key specs are "index, range" specs
+// whose index, lastkey and keystep follow from the CommandSpec's first/last/step.
 #include "commands/command_meta.h"
 
 namespace hashkv {
 namespace {
 
+// clang-format off
 constexpr CommandMeta kMeta[] = {
     // name, acl, tips, key specs, complexity, doc flags, deprecated since, replaced by
     {"auth", "connection", "", "", "O(N) where N is the number of passwords defined for the user", "", "", ""},
@@ -132,7 +133,13 @@ constexpr CommandMeta kMeta[] = {
     {"unwatch", "transaction", "", "", "O(1)", "", "", ""},
     {"wait", "connection", "request_policy:all_shards response_policy:agg_min", "", "O(1)", "", "", ""},
     {"watch", "transaction", "", "RO", "O(1) for every key.", "", "", ""},
+    // Not in Redis 7.0: CLIENT SETINFO and NO-TOUCH as Redis 7.2 declares them, and hashkv's
+    // own HGETSET (HSET's categories, a key read and overwritten).
+    {"client|no-touch", "connection", "", "", "O(1)", "", "", ""},
+    {"client|setinfo", "connection", "", "", "O(1)", "", "", ""},
+    {"hgetset", "hash", "", "RW access update", "O(1)", "", "", ""},
 };
+// clang-format on
 
 }  // namespace
 

@@ -11,8 +11,9 @@ struct CommandMeta {
   // ACL categories Redis declares explicitly, without '@'; the ones Redis derives from the
   // flags (write, read, admin, dangerous, fast, slow, ...) are added by the reader.
   std::string_view acl;
-  std::string_view tips;       // space-separated, e.g. "nondeterministic_output"
-  std::string_view key_specs;  // one entry per key spec, '|'-separated: "RW access delete|OW update"
+  std::string_view tips;  // space-separated, e.g. "nondeterministic_output"
+  std::string_view
+      key_specs;  // one entry per key spec, '|'-separated: "RW access delete|OW update"
   std::string_view complexity;
   std::string_view doc_flags;  // "deprecated", "syscmd"
   std::string_view deprecated_since;

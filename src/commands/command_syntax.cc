@@ -130,8 +130,8 @@ class DocArgBuilder {
  private:
   // A unit of a sequence after folding "x [x ...]" repetitions.
   struct Unit {
-    const SyntaxNode* node = nullptr;           // a plain node, or
-    std::vector<SyntaxNode> repeated;           // the repeated words
+    const SyntaxNode* node = nullptr;  // a plain node, or
+    std::vector<SyntaxNode> repeated;  // the repeated words
     bool repeat = false;
     bool repeat_optional = false;  // "[x ...]" with nothing before it to repeat
   };
@@ -139,10 +139,10 @@ class DocArgBuilder {
   std::string_view InferType(std::string_view name) const {
     static constexpr std::string_view kKeys[] = {"key", "newkey", "source", "destination"};
     static constexpr std::string_view kIntegers[] = {
-        "count",   "cursor",     "seconds",        "milliseconds", "timeout",  "numreplicas",
-        "index",   "index1",     "index2",         "db",           "ttl",      "protover",
-        "client-id", "numkeys",  "numfields",      "frequency",    "port",     "destination-db",
-        "limit",   "offset",     "increment",      "decrement",    "start",    "stop"};
+        "count",     "cursor",  "seconds",   "milliseconds", "timeout", "numreplicas",
+        "index",     "index1",  "index2",    "db",           "ttl",     "protover",
+        "client-id", "numkeys", "numfields", "frequency",    "port",    "destination-db",
+        "limit",     "offset",  "increment", "decrement",    "start",   "stop"};
     for (std::string_view k : kKeys) {
       if (name == k) return "key";
     }

@@ -201,8 +201,8 @@ void MemorySection(InfoWriter& w) {
   uint64_t used = UsedMemory();
   uint64_t peak = UpdatePeak(used);
   uint64_t rss = ResidentMemory();
-  uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-                    static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  uint64_t system =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   w.Section("Memory");
   w.Line("used_memory", used);
   w.Line("used_memory_human", BytesToHuman(used));

@@ -290,8 +290,8 @@ bool ParseNumber(std::string_view value, NumKind kind, bool is_unsigned, int64_t
                                  static_cast<uint64_t>(v) >= static_cast<uint64_t>(lo))
                               : (v >= lo && v <= static_cast<int64_t>(hi));
   if (!in_range) {
-    *err = "argument must be between " + FormatInt64(lo) + " and " + std::to_string(hi) +
-           " inclusive";
+    *err =
+        "argument must be between " + FormatInt64(lo) + " and " + std::to_string(hi) + " inclusive";
     return false;
   }
   *out = v;
@@ -503,39 +503,43 @@ Status ConfigHelpCommand(Context& ctx, const Arg*, int) {
 
 constexpr std::string_view kConfigFlags = "admin noscript loading stale";
 
+// clang-format off
 constexpr CommandSpec kConfigSubcommands[] = {
-    {"get", ConfigGetCommand, kConfigFlags, -3, 0, 0, 0, {},
+    // name        handler                 flags            arity first last step
+    {"get",        ConfigGetCommand,       kConfigFlags,    -3,   0,    0,   0, {},
      "Get the values of configuration parameters", "2.0.0", "server",
      "parameter [parameter ...]"},
-    {"set", ConfigSetCommand, kConfigFlags, -4, 0, 0, 0, {},
+    {"set",        ConfigSetCommand,       kConfigFlags,    -4,   0,    0,   0, {},
      "Set configuration parameters to the given values", "2.0.0", "server",
      "parameter value [parameter value ...]"},
-    {"resetstat", ConfigResetStatCommand, kConfigFlags, 2, 0, 0, 0, {},
+    {"resetstat",  ConfigResetStatCommand, kConfigFlags,    2,    0,    0,   0, {},
      "Reset the stats returned by INFO", "2.0.0", "server", ""},
-    {"help", ConfigHelpCommand, "loading stale", 2, 0, 0, 0, {},
+    {"help",       ConfigHelpCommand,      "loading stale", 2,    0,    0,   0, {},
      "Show helpful text about the different subcommands", "5.0.0", "server", ""},
 };
 
 constexpr CommandSpec kServerCommands[] = {
-    {"ping", PingCommand, "fast", -1, 0, 0, 0, {}, "Ping the server", "1.0.0", "connection",
-     "[message]"},
-    {"echo", EchoCommand, "loading stale fast", 2, 0, 0, 0, {}, "Echo the given string", "1.0.0",
-     "connection", "message"},
-    {"quit", QuitCommand, "noscript loading stale fast no-auth allow-busy", -1, 0, 0, 0, {},
-     "Close the connection", "1.0.0", "connection", ""},
-    {"time", TimeCommand, "loading stale fast", 1, 0, 0, 0, {}, "Return the current server time",
-     "2.6.0", "server", ""},
-    {"lastsave", LastSaveCommand, "loading stale fast", 1, 0, 0, 0, {},
-     "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "server", ""},
-    {"shutdown", ShutdownCommand, "admin noscript loading stale no-multi allow-busy", -1, 0, 0, 0,
+    // name       handler          flags                                              arity
+    {"ping",      PingCommand,     "fast",                                            -1, 0, 0, 0,
+     {}, "Ping the server", "1.0.0", "connection", "[message]"},
+    {"echo",      EchoCommand,     "loading stale fast",                              2,  0, 0, 0,
+     {}, "Echo the given string", "1.0.0", "connection", "message"},
+    {"quit",      QuitCommand,     "noscript loading stale fast no-auth allow-busy",  -1, 0, 0, 0,
+     {}, "Close the connection", "1.0.0", "connection", ""},
+    {"time",      TimeCommand,     "loading stale fast",                              1,  0, 0, 0,
+     {}, "Return the current server time", "2.6.0", "server", ""},
+    {"lastsave",  LastSaveCommand, "loading stale fast",                              1,  0, 0, 0,
+     {}, "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "server", ""},
+    {"shutdown",  ShutdownCommand, "admin noscript loading stale no-multi allow-busy", -1, 0, 0, 0,
      {}, "Synchronously save the dataset to disk and then shut down the server", "1.0.0",
      "server", "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"},
-    {"info", InfoCommand, "loading stale", -1, 0, 0, 0, {},
-     "Get information and statistics about the server", "1.0.0", "server",
+    {"info",      InfoCommand,     "loading stale",                                   -1, 0, 0, 0,
+     {}, "Get information and statistics about the server", "1.0.0", "server",
      "[section [section ...]]"},
-    {"config", nullptr, "", -2, 0, 0, 0, kConfigSubcommands,
-     "A container for server configuration commands", "2.0.0", "server", ""},
+    {"config",    nullptr,         "",                                                -2, 0, 0, 0,
+     kConfigSubcommands, "A container for server configuration commands", "2.0.0", "server", ""},
 };
+// clang-format on
 
 }  // namespace
 

@@ -212,10 +212,10 @@ TEST(ServerCommandsTest, InfoDefaultSections) {
   // Redis's default sections in its order, separated by one empty line, nothing after the
   // last line.
   std::vector<size_t> at;
-  for (std::string_view title : {"# Server\r\n", "# Clients\r\n", "# Memory\r\n",
-                                 "# Persistence\r\n", "# Stats\r\n", "# Replication\r\n",
-                                 "# CPU\r\n", "# Modules\r\n", "# Errorstats\r\n",
-                                 "# Cluster\r\n", "# Keyspace\r\n"}) {
+  for (std::string_view title :
+       {"# Server\r\n", "# Clients\r\n", "# Memory\r\n", "# Persistence\r\n", "# Stats\r\n",
+        "# Replication\r\n", "# CPU\r\n", "# Modules\r\n", "# Errorstats\r\n", "# Cluster\r\n",
+        "# Keyspace\r\n"}) {
     size_t pos = info.find(title);
     ASSERT_NE(pos, std::string::npos) << title;
     if (!at.empty()) {
@@ -331,7 +331,8 @@ TEST(ServerCommandsTest, ConfigGetSingle) {
             "*8\r\n$9\r\ndatabases\r\n$2\r\n16\r\n$7\r\ntimeout\r\n$1\r\n0\r\n"
             "$13\r\ntcp-keepalive\r\n$3\r\n300\r\n$2\r\nhz\r\n$2\r\n10\r\n");
   EXPECT_EQ(d.Run({"CONFIG", "GET", "nosuch"}), "*0\r\n");
-  EXPECT_EQ(d.Run({"CONFIG", "GET"}), "-ERR wrong number of arguments for 'config|get' command\r\n");
+  EXPECT_EQ(d.Run({"CONFIG", "GET"}),
+            "-ERR wrong number of arguments for 'config|get' command\r\n");
 }
 
 TEST(ServerCommandsTest, ConfigGetPatterns) {
@@ -348,11 +349,26 @@ TEST(ServerCommandsTest, ConfigGetPatterns) {
   ASSERT_EQ(all.type, '*');
   std::vector<std::string> names;
   for (size_t i = 0; i < all.elems.size(); i += 2) names.push_back(all.elems[i].str);
-  for (std::string_view name :
-       {"bind", "port", "databases", "loglevel", "logfile", "proto-max-bulk-len",
-        "client-query-buffer-limit", "hash-max-listpack-entries", "hash-max-listpack-value",
-        "hash-max-ziplist-entries", "hash-max-ziplist-value", "maxclients", "timeout",
-        "tcp-keepalive", "hz", "dir", "save", "appendonly", "maxmemory", "maxmemory-policy"}) {
+  for (std::string_view name : {"bind",
+                                "port",
+                                "databases",
+                                "loglevel",
+                                "logfile",
+                                "proto-max-bulk-len",
+                                "client-query-buffer-limit",
+                                "hash-max-listpack-entries",
+                                "hash-max-listpack-value",
+                                "hash-max-ziplist-entries",
+                                "hash-max-ziplist-value",
+                                "maxclients",
+                                "timeout",
+                                "tcp-keepalive",
+                                "hz",
+                                "dir",
+                                "save",
+                                "appendonly",
+                                "maxmemory",
+                                "maxmemory-policy"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), name), names.end()) << name;
   }
   const Node* dir = Field(all, "dir");
@@ -373,9 +389,9 @@ TEST(ServerCommandsTest, ConfigSetHashLimits) {
   EXPECT_EQ(d.engine().keyspace().limits().max_listpack_entries, 100u);
   EXPECT_EQ(d.Run({"CONFIG", "GET", "hash-max-ziplist-entries"}),
             "*2\r\n$24\r\nhash-max-ziplist-entries\r\n$3\r\n100\r\n");
-  EXPECT_EQ(d.Run({"CONFIG", "SET", "HASH-MAX-ZIPLIST-VALUE", "7", "hash-max-listpack-entries",
-                   "8"}),
-            "+OK\r\n");
+  EXPECT_EQ(
+      d.Run({"CONFIG", "SET", "HASH-MAX-ZIPLIST-VALUE", "7", "hash-max-listpack-entries", "8"}),
+      "+OK\r\n");
   EXPECT_EQ(d.engine().keyspace().limits().max_listpack_value, 7u);
   EXPECT_EQ(d.engine().keyspace().limits().max_listpack_entries, 8u);
   EXPECT_EQ(d.engine().config().hash_max_listpack_value, 7);
@@ -394,10 +410,10 @@ TEST(ServerCommandsTest, ConfigSetErrors) {
   EXPECT_EQ(d.Run({"CONFIG", "SET", "a", "b", "c"}), "-ERR syntax error\r\n");
   EXPECT_EQ(d.Run({"CONFIG", "SET", "port"}),
             "-ERR wrong number of arguments for 'config|set' command\r\n");
-  EXPECT_EQ(d.Run({"CONFIG", "SET", "hash-max-listpack-entries", "5", "hash-max-listpack-entries",
-                   "6"}),
-            "-ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-entries') - "
-            "duplicate parameter\r\n");
+  EXPECT_EQ(
+      d.Run({"CONFIG", "SET", "hash-max-listpack-entries", "5", "hash-max-listpack-entries", "6"}),
+      "-ERR CONFIG SET failed (possibly related to argument 'hash-max-listpack-entries') - "
+      "duplicate parameter\r\n");
   EXPECT_EQ(d.Run({"CONFIG", "SET", "databases", "3"}),
             "-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set "
             "immutable config\r\n");
@@ -613,9 +629,9 @@ TEST(ServerCommandsTest, ClientMisc) {
   EXPECT_EQ(d.Run({"CLIENT", "FOO"}), "-ERR unknown subcommand 'FOO'. Try CLIENT HELP.\r\n");
   EXPECT_EQ(d.Run({"CLIENT"}), "-ERR wrong number of arguments for 'client' command\r\n");
   std::string help = d.Run({"CLIENT", "HELP"});
-  EXPECT_EQ(help.rfind("*25\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n",
-                       0),
-            0u);
+  EXPECT_EQ(
+      help.rfind("*25\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n", 0),
+      0u);
   EXPECT_NE(help.find("+HELP\r\n+    Prints this help.\r\n"), std::string::npos);
 }
 
@@ -870,8 +886,7 @@ TEST(ServerCommandsTest, CommandDocsHints) {
   EXPECT_EQ(hint("client|setinfo"), "LIB-NAME libname|LIB-VER libver");
   EXPECT_EQ(hint("config|set"), "parameter value [parameter value ...]");
   EXPECT_EQ(hint("info"), "[section [section ...]]");
-  EXPECT_EQ(hint("command|list"),
-            "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]");
+  EXPECT_EQ(hint("command|list"), "[FILTERBY MODULE module-name|ACLCAT category|PATTERN pattern]");
   EXPECT_EQ(hint("quit"), "");
 }
 
@@ -1012,7 +1027,8 @@ TEST(CommandSyntaxTest, ShapesLikeRedis) {
   ASSERT_EQ(hset[1].args.size(), 2u);
   EXPECT_EQ(hset[1].args[0].type, "string");
 
-  std::vector<DocArg> hscan = ParseCommandSyntax("hscan", "key cursor [MATCH pattern] [COUNT count]");
+  std::vector<DocArg> hscan =
+      ParseCommandSyntax("hscan", "key cursor [MATCH pattern] [COUNT count]");
   ASSERT_EQ(hscan.size(), 4u);
   EXPECT_EQ(hscan[1].type, "integer");
   EXPECT_EQ(hscan[2].name, "pattern");

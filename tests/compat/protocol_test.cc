@@ -14,8 +14,8 @@ namespace {
 struct ProtocolCase {
   const char* name;
   std::string bytes;
-  int replies;              // replies to read and compare
-  bool closes;              // both must close the connection after them
+  int replies;                // replies to read and compare
+  bool closes;                // both must close the connection after them
   bool byte_by_byte = false;  // write one byte at a time
   bool silent_after = false;  // nothing more may arrive within a short wait (incomplete input)
 };
@@ -49,8 +49,8 @@ std::vector<ProtocolCase> Cases() {
       {"InlineUnknownCommand", "FOO \"a b\" c\r\n", 1, false},
       {"EmptyCommandName", "*1\r\n$0\r\n\r\n", 1, false},
       {"BulkTerminatorIsNotChecked", "*1\r\n$4\r\nPINGxx*1\r\n$4\r\nPING\r\n", 2, false},
-      {"SplitByteByByte", "*3\r\n$4\r\nHSET\r\n$1\r\nk\r\n$0\r\n\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n",
-       2, false, true},
+      {"SplitByteByByte",
+       "*3\r\n$4\r\nHSET\r\n$1\r\nk\r\n$0\r\n\r\n*2\r\n$4\r\nECHO\r\n$2\r\nhi\r\n", 2, false, true},
       {"InlineSplitByteByByte", "ECHO \"x y\"\r\n", 1, false, true},
       {"IncompleteRequestGetsNoReply", "*2\r\n$4\r\nECHO\r\n$5\r\nab", 0, false, false, true},
       {"MultibulkLengthLeadingZero", "*01\r\n$4\r\nPING\r\n", 1, true},
@@ -67,10 +67,9 @@ std::vector<ProtocolCase> Cases() {
       {"InlineNulHidesTheNewline", std::string("HSET k f a\0b\r\nHGETALL k\r\n", 25), 0, false,
        false, true},
       {"InlineTabsSeparate", "HSET\tk\tf\tv\r\nHGET k f\r\n", 2, false},
-      {"InlineAndMultibulkMixed", "PING\r\n*2\r\n$4\r\nECHO\r\n$1\r\nx\r\nECHO y\r\n", 3,
-       false},
-      {"NulInMultibulkCountLineWaits", std::string("*1\0\r\n$4\r\nPING\r\n", 15), 0, false,
-       false, true},
+      {"InlineAndMultibulkMixed", "PING\r\n*2\r\n$4\r\nECHO\r\n$1\r\nx\r\nECHO y\r\n", 3, false},
+      {"NulInMultibulkCountLineWaits", std::string("*1\0\r\n$4\r\nPING\r\n", 15), 0, false, false,
+       true},
   };
 }
 
@@ -80,7 +79,7 @@ struct Outcome {
   std::vector<std::string> replies;
   std::string failure;  // a reply that did not come
   bool closed = false;
-  std::string after;    // bytes that came after the expected replies
+  std::string after;  // bytes that came after the expected replies
 };
 
 Outcome Exchange(const Endpoint& endpoint, const ProtocolCase& c) {

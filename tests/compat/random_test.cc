@@ -75,13 +75,22 @@ class Generator {
       static constexpr const char* kReads[] = {"HKEYS", "HVALS", "HGETALL"};
       a = {rng_.Pick(kReads), Key()};
     } else if (op < 53) {
-      static constexpr const char* kIncrements[] = {
-          "1",  "-1", "5", "100", "-100", "0", "4611686018427387904", "-4611686018427387904",
-          "9223372036854775807", "-9223372036854775808", "x", "1.5"};
+      static constexpr const char* kIncrements[] = {"1",
+                                                    "-1",
+                                                    "5",
+                                                    "100",
+                                                    "-100",
+                                                    "0",
+                                                    "4611686018427387904",
+                                                    "-4611686018427387904",
+                                                    "9223372036854775807",
+                                                    "-9223372036854775808",
+                                                    "x",
+                                                    "1.5"};
       a = {"HINCRBY", Key(), Field(), rng_.Pick(kIncrements)};
     } else if (op < 57) {
-      static constexpr const char* kIncrements[] = {"0.1", "-0.25", "1.5", "1e3", "-2", "0",
-                                                    "3.14159", "10", "-1e-3", "abc", "inf"};
+      static constexpr const char* kIncrements[] = {"0.1",     "-0.25", "1.5",   "1e3", "-2", "0",
+                                                    "3.14159", "10",    "-1e-3", "abc", "inf"};
       a = {"HINCRBYFLOAT", Key(), Field(), rng_.Pick(kIncrements)};
     } else if (op < 59) {
       static constexpr const char* kCounts[] = {"0", "100", "-0"};
@@ -135,10 +144,17 @@ class Generator {
       a = {rng_.Below(40) == 0 ? "FLUSHDB" : "PING"};
     } else if (op < 88) {
       static const std::vector<std::vector<std::string>> kBad = {
-          {"HSET", "k0", "f0"},       {"HGET", "k0"},         {"HGETSET", "k0", "f0"},
-          {"HDEL", "k0"},             {"HINCRBY", "k0", "f0"}, {"EXPIRE", "k0", "x"},
-          {"EXPIREAT", "k0", "1", "XX", "NX"}, {"HSCAN", "k0", "x"},
-          {"HRANDFIELD", "k0", "x"},  {"NOSUCH", "k0", "f0"}, {"RENAME", "nosuch", "k0"},
+          {"HSET", "k0", "f0"},
+          {"HGET", "k0"},
+          {"HGETSET", "k0", "f0"},
+          {"HDEL", "k0"},
+          {"HINCRBY", "k0", "f0"},
+          {"EXPIRE", "k0", "x"},
+          {"EXPIREAT", "k0", "1", "XX", "NX"},
+          {"HSCAN", "k0", "x"},
+          {"HRANDFIELD", "k0", "x"},
+          {"NOSUCH", "k0", "f0"},
+          {"RENAME", "nosuch", "k0"},
           {"SELECT", "99"}};
       a = kBad[rng_.Below(kBad.size())];
     } else if (op < 94) {
@@ -159,9 +175,21 @@ class Generator {
     return rng_.Pick(kFields);
   }
   std::string Value() {
-    static constexpr const char* kValues[] = {
-        "",    "v",   "0", "1",   "-1",  "10",  "1.5", "abc", "9223372036854775807",
-        "-9223372036854775808", "3.0e2", " 1", "x y", "007", "-0"};
+    static constexpr const char* kValues[] = {"",
+                                              "v",
+                                              "0",
+                                              "1",
+                                              "-1",
+                                              "10",
+                                              "1.5",
+                                              "abc",
+                                              "9223372036854775807",
+                                              "-9223372036854775808",
+                                              "3.0e2",
+                                              " 1",
+                                              "x y",
+                                              "007",
+                                              "-0"};
     return rng_.Pick(kValues);
   }
   void Pair(std::vector<std::string>& a) {

@@ -14,8 +14,8 @@ namespace hashkv::compat {
 struct Reply {
   char type = 0;  // the RESP type byte: + - : $ * _ , # ! = ( % ~ > |
   std::string raw;
-  std::string value;  // the line of a simple type, or the payload of a bulk/verbatim/blob error
-  bool is_null = false;          // $-1, *-1 or _
+  std::string value;     // the line of a simple type, or the payload of a bulk/verbatim/blob error
+  bool is_null = false;  // $-1, *-1 or _
   std::vector<Reply> elements;   // aggregates; a map's keys and values alternate
   std::vector<Reply> attribute;  // a RESP3 attribute ('|') that preceded the reply, flattened
 };
@@ -40,7 +40,8 @@ class ReplyReader {
 };
 
 // Printable form of protocol bytes for failure messages: \r \n \t \\ \" and \xHH escaped; longer
-// input is cut at `max` bytes with a note of the full size.
-std::string Escape(std::string_view bytes, size_t max = 300);
+// input is cut at `max` bytes with a note of the full size. With `quotes` false, backslashes and
+// double quotes stay as they are (for showing scenario lines).
+std::string Escape(std::string_view bytes, size_t max = 300, bool quotes = true);
 
 }  // namespace hashkv::compat

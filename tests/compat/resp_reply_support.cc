@@ -147,7 +147,7 @@ ParseStatus ReplyReader::Next(std::string* raw, std::string* error) {
   return status;
 }
 
-std::string Escape(std::string_view bytes, size_t max) {
+std::string Escape(std::string_view bytes, size_t max, bool quotes) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   const size_t n = bytes.size() < max ? bytes.size() : max;
@@ -164,10 +164,10 @@ std::string Escape(std::string_view bytes, size_t max) {
         out += "\\t";
         break;
       case '\\':
-        out += "\\\\";
+        out += quotes ? "\\\\" : "\\";
         break;
       case '"':
-        out += "\\\"";
+        out += quotes ? "\\\"" : "\"";
         break;
       default:
         if (c < 0x20 || c >= 0x7f) {

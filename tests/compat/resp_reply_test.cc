@@ -1,9 +1,10 @@
 // The compat suite's own reply reader and comparison rules (no server needed).
+#include "compat/resp_reply.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "compat/resp_reply.h"
 #include "compat/scenario.h"
 
 namespace hashkv::compat {
@@ -85,8 +86,8 @@ TEST(ReplyReaderTest, TreeOfNestedReplies) {
 }
 
 TEST(ReplyReaderTest, RejectsMalformed) {
-  for (const char* bad : {"?x\r\n", "$abc\r\n", "$2\r\nabcd\r\n", "*-2\r\n", "+OK\rx", "_x\r\n",
-                          "~-1\r\n"}) {
+  for (const char* bad :
+       {"?x\r\n", "$abc\r\n", "$2\r\nabcd\r\n", "*-2\r\n", "+OK\rx", "_x\r\n", "~-1\r\n"}) {
     size_t length = 0;
     std::string error;
     EXPECT_EQ(ParseReply(bad, &length, nullptr, &error), ParseStatus::kMalformed) << bad;
@@ -127,11 +128,12 @@ TEST(ReplyCompareTest, UnorderedScanKeepsTheCursorExact) {
 TEST(ScenarioParseTest, MarkersDirectivesAndExpansion) {
   std::vector<Step> steps;
   std::string error;
-  ASSERT_TRUE(ParseScenario("# comment\n\n  !unordered HGETALL \"a\\x00b\"\r\n"
-                            "@loop 3 HSET h f{i} {ab*2}\n"
-                            "!resp3 !ignore TIME\n"
-                            "!closes !inline HSET k \"x\n",
-                            "t.txt", &steps, &error))
+  ASSERT_TRUE(
+      ParseScenario("# comment\n\n  !unordered HGETALL \"a\\x00b\"\r\n"
+                    "@loop 3 HSET h f{i} {ab*2}\n"
+                    "!resp3 !ignore TIME\n"
+                    "!closes !inline HSET k \"x\n",
+                    "t.txt", &steps, &error))
       << error;
   ASSERT_EQ(steps.size(), 6u);
   EXPECT_EQ(steps[0].where, "t.txt:3");

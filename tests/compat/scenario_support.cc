@@ -80,9 +80,9 @@ Shape ShapeOf(const std::vector<std::string>& args) {
 std::string Canonical(const Reply& r, bool pairs) {
   if (!IsAggregate(r)) return r.raw;
   std::vector<std::string> items;
-  const bool group = r.type == '%' ||
-                     (pairs && r.elements.size() % 2 == 0 &&
-                      std::none_of(r.elements.begin(), r.elements.end(), IsAggregate));
+  const bool group =
+      r.type == '%' || (pairs && r.elements.size() % 2 == 0 &&
+                        std::none_of(r.elements.begin(), r.elements.end(), IsAggregate));
   const size_t step = group ? 2 : 1;
   for (size_t i = 0; i < r.elements.size(); i += step) {
     std::string item = Canonical(r.elements[i], false);
@@ -109,7 +109,7 @@ std::string CanonicalUnordered(const Step& step, std::string_view raw) {
 }
 
 std::string Describe(const Step& step) {
-  return step.where + ": " + Escape(step.text, 200) +
+  return step.where + ": " + Escape(step.text, 200, /*quotes=*/false) +
          (step.compare == Compare::kUnordered  ? " (unordered)"
           : step.compare == Compare::kTypeOnly ? " (type only)"
                                                : "");
@@ -281,8 +281,7 @@ bool Side::Send(const Step& step, std::string* error) {
     const std::string& key = (*args)[1];
     const std::string& field = (*args)[2];
     std::string request = EncodeCommand({"MULTI"}) + EncodeCommand({"HGET", key, field}) +
-                          EncodeCommand({"HSET", key, field, (*args)[3]}) +
-                          EncodeCommand({"EXEC"});
+                          EncodeCommand({"HSET", key, field, (*args)[3]}) + EncodeCommand({"EXEC"});
     pending_.push_back({Kind::kEmulated, step.resp3, ""});
     return conn->Write(request, error);
   }
@@ -415,8 +414,7 @@ RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, si
       ++result.steps_run;
       if (Trace()) {
         std::fprintf(stderr, "%s\n  redis:  \"%s\"\n  %s: \"%s\"\n", Describe(step).c_str(),
-                     Escape(expected).c_str(), hashkv.endpoint().name.c_str(),
-                     Escape(got).c_str());
+                     Escape(expected).c_str(), hashkv.endpoint().name.c_str(), Escape(got).c_str());
       }
       std::string why;
       if (!RepliesMatch(step, expected, got, &why)) {

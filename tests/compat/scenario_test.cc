@@ -1,4 +1,6 @@
 // Runs every tests/compat/scenarios/*.txt file against Redis and hashkv, one test per file.
+#include "compat/scenario.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -6,7 +8,6 @@
 #include <vector>
 
 #include "compat/process.h"
-#include "compat/scenario.h"
 
 namespace hashkv::compat {
 namespace {

@@ -28,7 +28,8 @@ std::string ReplyOf(const Endpoint& e, const std::vector<std::string>& args) {
   Connection conn;
   std::string reply;
   std::string error;
-  if (!conn.Connect(e.port, &error) || !conn.Command(args, &reply, &error)) return "error: " + error;
+  if (!conn.Connect(e.port, &error) || !conn.Command(args, &reply, &error))
+    return "error: " + error;
   return reply;
 }
 
@@ -111,10 +112,10 @@ TEST_F(ToolsTest, RedisBenchmarkCustomHgetset) {
   if (hashkv().is_redis) GTEST_SKIP() << "the hashkv side is a Redis, which has no HGETSET";
   const std::string bench = Tool("redis-benchmark");
   ASSERT_FALSE(bench.empty());
-  ToolResult run = RunTool({bench, "-h", "127.0.0.1", "-p", std::to_string(hashkv().port), "-n",
-                            "100000", "-r", "100000", "-q", "HGETSET", "key:__rand_int__", "f",
-                            "v"},
-                           "", 120);
+  ToolResult run =
+      RunTool({bench, "-h", "127.0.0.1", "-p", std::to_string(hashkv().port), "-n", "100000", "-r",
+               "100000", "-q", "HGETSET", "key:__rand_int__", "f", "v"},
+              "", 120);
   ASSERT_TRUE(run.started) << run.error;
   EXPECT_FALSE(run.timed_out) << run.output;
   EXPECT_EQ(run.exit_code, 0) << run.output;
