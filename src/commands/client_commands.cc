@@ -7,6 +7,7 @@
 
 #include "commands/args.h"
 #include "commands/command_table.h"
+#include "commands/reply_help.h"
 #include "engine/session.h"
 #include "hashkv/command.h"
 #include "hashkv/engine.h"
@@ -23,8 +24,6 @@ bool ValidClientAttr(std::string_view value) {
   return true;
 }
 
-void AppendNumber(std::string* out, int64_t v) { out->append(FormatInt64(v)); }
-
 // networking.c catClientInfoString. `argv_mem` is the running command's argument bytes (only
 // the client executing CLIENT LIST/INFO has one), as Redis's argv-mem.
 void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t argv_mem) {
@@ -37,7 +36,7 @@ void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t
   auto number = [out](std::string_view name, int64_t value) {
     out->append(name);
     out->push_back('=');
-    AppendNumber(out, value);
+    out->append(FormatInt64(value));
     out->push_back(' ');
   };
   char flags[4];
@@ -210,7 +209,6 @@ Status ClientGetRedirCommand(Context& ctx, const Arg*, int) { return ctx.ReplyWi
 
 Status ClientHelpCommand(Context& ctx, const Arg*, int) {
   static constexpr std::string_view kHelp[] = {
-      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "GETREDIR",
       "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
@@ -233,12 +231,8 @@ Status ClientHelpCommand(Context& ctx, const Arg*, int) {
       "    Protect current client connection from eviction.",
       "NO-TOUCH (ON|OFF)",
       "    Will not touch LRU/LFU stats when this mode is on.",
-      "HELP",
-      "    Prints this help.",
   };
-  ctx.ReplyWithArray(std::size(kHelp));
-  for (std::string_view line : kHelp) ctx.ReplyWithSimpleString(line);
-  return Status::kOk;
+  return ReplyWithHelp(ctx, "CLIENT", kHelp);
 }
 
 constexpr std::string_view kClientFlags = "noscript loading stale";

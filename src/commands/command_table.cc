@@ -79,6 +79,8 @@ CommandTable::CommandTable() {
   Register(ServerCommands());
   Register(ClientCommands());
   Register(CommandCommands());
+  Register(ObjectCommands());
+  Register(ConnectionCommands());
 }
 
 void CommandTable::Register(std::span<const CommandSpec> family) {

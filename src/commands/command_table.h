@@ -23,6 +23,8 @@ std::span<const CommandSpec> KeyCommands();
 std::span<const CommandSpec> ServerCommands();
 std::span<const CommandSpec> ClientCommands();   // client_commands.cc
 std::span<const CommandSpec> CommandCommands();  // command_docs.cc
+std::span<const CommandSpec> ObjectCommands();
+std::span<const CommandSpec> ConnectionCommands();
 
 class CommandTable {
  public:

@@ -15,6 +15,7 @@
 #include "commands/command_table.h"
 #include "commands/glob.h"
 #include "commands/info.h"
+#include "commands/reply_help.h"
 #include "engine/session.h"
 #include "hashkv/command.h"
 #include "hashkv/engine.h"
@@ -486,19 +487,14 @@ Status ConfigResetStatCommand(Context& ctx, const Arg*, int) {
 
 Status ConfigHelpCommand(Context& ctx, const Arg*, int) {
   static constexpr std::string_view kHelp[] = {
-      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "GET <pattern>",
       "    Return parameters matching the glob-like <pattern> and their values.",
       "SET <directive> <value>",
       "    Set the configuration <directive> to <value>.",
       "RESETSTAT",
       "    Reset statistics reported by the INFO command.",
-      "HELP",
-      "    Prints this help.",
   };
-  ctx.ReplyWithArray(std::size(kHelp));
-  for (std::string_view line : kHelp) ctx.ReplyWithSimpleString(line);
-  return Status::kOk;
+  return ReplyWithHelp(ctx, "CONFIG", kHelp);
 }
 
 constexpr std::string_view kConfigFlags = "admin noscript loading stale";

@@ -1,0 +1,78 @@
+// OBJECT: introspection of a key's value, with Redis 7.0's replies for hash keys.
+#include "commands/command_table.h"
+#include "commands/reply_help.h"
+#include "hashkv/keyspace.h"
+
+namespace hashkv {
+namespace {
+
+// Redis's objectCommandLookupOrReply: a missing key answers null, before anything else.
+const HashValue* LookupOrNull(Context& ctx, std::string_view key) {
+  const HashValue* hash = ctx.db().Find(key, ctx.now_ms());
+  if (hash == nullptr) ctx.ReplyWithNull();
+  return hash;
+}
+
+Status ObjectEncodingCommand(Context& ctx, const Arg* argv, int) {
+  const HashValue* hash = LookupOrNull(ctx, argv[2]);
+  if (hash == nullptr) return Status::kOk;
+  return ctx.ReplyWithString(hash->is_listpack() ? "listpack" : "hashtable");
+}
+
+// Hash values are never shared, so every live value has exactly one reference.
+Status ObjectRefcountCommand(Context& ctx, const Arg* argv, int) {
+  if (LookupOrNull(ctx, argv[2]) == nullptr) return Status::kOk;
+  return ctx.ReplyWithLongLong(1);
+}
+
+// hashkv has no eviction, so no LFU policy can be selected: Redis's answer for that case.
+Status ObjectFreqCommand(Context& ctx, const Arg* argv, int) {
+  if (LookupOrNull(ctx, argv[2]) == nullptr) return Status::kOk;
+  return ctx.ReplyWithError(
+      "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+      "that when switching between policies at runtime LRU and LFU data will take some time to "
+      "adjust.");
+}
+
+Status ObjectHelpCommand(Context& ctx, const Arg*, int) {
+  static constexpr std::string_view kHelp[] = {
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+  };
+  return ReplyWithHelp(ctx, "OBJECT", kHelp);
+}
+
+constexpr std::string_view kObjectKeyFlags = "readonly";
+
+// clang-format off
+constexpr CommandSpec kObjectSubcommands[] = {
+    // name       handler                flags            arity first last step
+    {"encoding",  ObjectEncodingCommand, kObjectKeyFlags, 3,    2,    2,   1, {},
+     "Return the internal encoding for a Redis object", "2.2.3", "generic", "key"},
+    {"freq",      ObjectFreqCommand,     kObjectKeyFlags, 3,    2,    2,   1, {},
+     "Return the logarithmic access frequency counter of a Redis object", "4.0.0", "generic",
+     "key"},
+    {"refcount",  ObjectRefcountCommand, kObjectKeyFlags, 3,    2,    2,   1, {},
+     "Return the reference count of the a Redis object", "2.2.3", "generic", "key"},
+    {"help",      ObjectHelpCommand,     "loading stale", 2,    0,    0,   0, {},
+     "Show helpful text about the different subcommands", "6.2.0", "generic", ""},
+};
+
+constexpr CommandSpec kObjectCommands[] = {
+    {"object", nullptr, "", -2, 0, 0, 0, kObjectSubcommands,
+     "A container for object introspection commands", "2.2.3", "generic", ""},
+};
+// clang-format on
+
+}  // namespace
+
+std::span<const CommandSpec> ObjectCommands() { return kObjectCommands; }
+
+}  // namespace hashkv
