@@ -77,38 +77,36 @@ bool ParseCursor(std::string_view s, uint64_t* out) {
   return true;
 }
 
-bool ParseLongDouble(std::string_view s, long double* out) {
+namespace {
+
+// Redis's string2ld / string2d: the whole argument must be the number (a NUL inside ends the
+// C string early, so it fails the length check), no leading space, no NaN, no overflow.
+template <typename T, T (*kStrto)(const char*, char**)>
+bool ParseFloating(std::string_view s, T* out) {
   char buf[kMaxLongDoubleChars];
   if (s.empty() || s.size() >= sizeof(buf)) return false;
   std::memcpy(buf, s.data(), s.size());
   buf[s.size()] = '\0';
   char* end = nullptr;
   errno = 0;
-  long double v = std::strtold(buf, &end);
+  T v = kStrto(buf, &end);
   if (std::isspace(static_cast<unsigned char>(buf[0])) || end != buf + s.size() ||
-      (errno == ERANGE && (v == HUGE_VALL || v == -HUGE_VALL || std::fpclassify(v) == FP_ZERO)) ||
-      errno == EINVAL || std::isnan(v)) {
+      (errno == ERANGE && (std::isinf(v) || std::fpclassify(v) == FP_ZERO)) || errno == EINVAL ||
+      std::isnan(v)) {
     return false;
   }
   *out = v;
   return true;
 }
 
+}  // namespace
+
+bool ParseLongDouble(std::string_view s, long double* out) {
+  return ParseFloating<long double, std::strtold>(s, out);
+}
+
 bool ParseDouble(std::string_view s, double* out) {
-  char buf[kMaxLongDoubleChars];
-  if (s.empty() || s.size() >= sizeof(buf)) return false;
-  std::memcpy(buf, s.data(), s.size());
-  buf[s.size()] = '\0';
-  char* end = nullptr;
-  errno = 0;
-  double v = std::strtod(buf, &end);
-  if (std::isspace(static_cast<unsigned char>(buf[0])) || end != buf + s.size() ||
-      (errno == ERANGE && (v == HUGE_VAL || v == -HUGE_VAL || std::fpclassify(v) == FP_ZERO)) ||
-      std::isnan(v)) {
-    return false;
-  }
-  *out = v;
-  return true;
+  return ParseFloating<double, std::strtod>(s, out);
 }
 
 std::string FormatLongDouble(long double value) {

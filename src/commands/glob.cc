@@ -74,9 +74,9 @@ bool Match(Cursor p, const char* s, size_t slen, bool nocase, bool* skip_longer,
           } else if (p.len >= 3 && p.At(1) == '-') {
             // Plain char is signed here as in Redis on x86/ARM Linux builds: bytes >= 0x80 sort
             // below ASCII, and a reversed range is swapped.
-            int start = static_cast<signed char>(p.At(0));
-            int end = static_cast<signed char>(p.At(2));
-            int c = static_cast<signed char>(s[0]);
+            int start = static_cast<signed char>(p.At(0));  // NOLINT(bugprone-signed-char-misuse)
+            int end = static_cast<signed char>(p.At(2));    // NOLINT(bugprone-signed-char-misuse)
+            int c = static_cast<signed char>(s[0]);         // NOLINT(bugprone-signed-char-misuse)
             if (start > end) {
               int t = start;
               start = end;

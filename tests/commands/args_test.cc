@@ -64,7 +64,10 @@ TEST(ParseLongDoubleTest, Rules) {
   EXPECT_FALSE(ParseLongDouble("1e999999", &v));
   // Redis compares the parsed length with the argument's, so a NUL inside is not a number.
   EXPECT_FALSE(ParseLongDouble(std::string_view("1\0", 2), &v));
-  EXPECT_FALSE(ParseLongDouble(std::string_view("\0" "1", 2), &v));
+  EXPECT_FALSE(ParseLongDouble(std::string_view("\0"
+                                                "1",
+                                                2),
+                               &v));
   double d = 0;
   EXPECT_FALSE(ParseDouble(std::string_view("1.5\0", 4), &d));
 }
