@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "hashkv/command.h"
 #include "protocol/resp_parser.h"
@@ -11,6 +12,17 @@
 namespace hashkv {
 
 class Engine;
+
+// The network layer's side of a session: how the engine reaches a connection outside its own
+// request/reply cycle (MONITOR feeds, CLIENT KILL). In-process sessions have none.
+class ConnectionHooks {
+ public:
+  virtual ~ConnectionHooks() = default;
+  // Queues bytes for the client and wakes the writer.
+  virtual void Push(std::string_view bytes) = 0;
+  // Closes the connection once what is queued has been written (or at once if it cannot be).
+  virtual void Kill() = 0;
+};
 
 class Session {
  public:
@@ -43,6 +55,7 @@ class Session {
   size_t query_buffer_free = 0;
 
   RespParser parser;
+  ConnectionHooks* hooks = nullptr;  // set by the network layer for the session's lifetime
 
  private:
   Engine& engine_;

@@ -33,6 +33,8 @@ constexpr size_t kReadChunk = 16 * 1024;
 // Buffers that grew for one large request or reply go back to this size once idle, so a
 // thousand idle connections cost a thousand small buffers.
 constexpr size_t kIdleBufferCap = 64 * 1024;
+// Replies queued beyond this make the reader pause until the client catches up.
+constexpr size_t kMaxPendingOutput = 4 * 1024 * 1024;
 
 std::string Endpoint(const tcp::endpoint& ep) {
   std::string addr = ep.address().to_string();
@@ -60,8 +62,9 @@ std::string Sample(std::string_view bytes) {
 struct Server::Impl {
   explicit Impl(Engine& e) : engine(e), acceptor(io), signals(io, SIGINT, SIGTERM), cron(io) {}
 
+  class Connection;
   awaitable<void> Listener();
-  awaitable<void> Connection(tcp::socket socket);
+  void StartConnection(tcp::socket socket);
   awaitable<void> Cron();
   void Shutdown(std::string_view why);
   void LogProtocolError(std::string_view error, std::string_view input, const Session& s);
@@ -71,7 +74,7 @@ struct Server::Impl {
   tcp::acceptor acceptor;
   asio::signal_set signals;
   asio::steady_timer cron;
-  std::list<tcp::socket*> sockets;  // open connections, closed on shutdown
+  std::list<Connection*> connections;  // open connections, aborted on shutdown
   bool stopping = false;
   std::chrono::steady_clock::time_point last_protocol_log{};
   uint64_t suppressed_protocol_logs = 0;
@@ -121,19 +124,6 @@ void Server::Stop() {
   asio::post(impl_->io, [impl = impl_.get()] { impl->Shutdown("Stop requested"); });
 }
 
-void Server::Impl::Shutdown(std::string_view why) {
-  if (stopping) return;
-  stopping = true;
-  spdlog::warn("{}", why);
-  boost::system::error_code ec;
-  acceptor.close(ec);
-  signals.cancel(ec);
-  cron.cancel();
-  for (tcp::socket* s : sockets) s->close(ec);
-  spdlog::warn("hashkv is now ready to exit, bye bye...");
-  io.stop();
-}
-
 awaitable<void> Server::Impl::Listener() {
   for (;;) {
     boost::system::error_code ec;
@@ -145,7 +135,7 @@ awaitable<void> Server::Impl::Listener() {
       spdlog::warn("Accepting client connection: {}", ec.message());
       continue;
     }
-    asio::co_spawn(io, Connection(std::move(socket)), asio::detached);
+    StartConnection(std::move(socket));
   }
 }
 
@@ -179,63 +169,161 @@ void Server::Impl::LogProtocolError(std::string_view error, std::string_view inp
   suppressed_protocol_logs = 0;
 }
 
-awaitable<void> Server::Impl::Connection(tcp::socket socket) {
-  boost::system::error_code ec;
-  socket.set_option(tcp::no_delay(true), ec);
-  std::string addr = Endpoint(socket.remote_endpoint(ec));
-  std::string laddr = Endpoint(socket.local_endpoint(ec));
-  std::unique_ptr<Session> session = engine.NewSession(std::move(addr), std::move(laddr));
-  session->fd = socket.native_handle();
-  auto self = sockets.insert(sockets.end(), &socket);
+// One client: a reader feeding the engine and a writer draining `out`, so replies, MONITOR
+// lines pushed by other clients and CLIENT KILL all go through one queue and one close path.
+class Server::Impl::Connection : public ConnectionHooks,
+                                 public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(Impl& impl, tcp::socket socket)
+      : impl_(impl), socket_(std::move(socket)), wake_(impl.io), drained_(impl.io) {
+    wake_.expires_at(asio::steady_timer::time_point::max());
+    drained_.expires_at(asio::steady_timer::time_point::max());
+  }
 
+  void Start() {
+    boost::system::error_code ec;
+    socket_.set_option(tcp::no_delay(true), ec);
+    session_ = impl_.engine.NewSession(Endpoint(socket_.remote_endpoint(ec)),
+                                       Endpoint(socket_.local_endpoint(ec)));
+    session_->fd = socket_.native_handle();
+    session_->hooks = this;
+    self_ = impl_.connections.insert(impl_.connections.end(), this);
+    asio::co_spawn(impl_.io, Reader(shared_from_this()), asio::detached);
+    asio::co_spawn(impl_.io, Writer(shared_from_this()), asio::detached);
+  }
+
+  void Push(std::string_view bytes) override {
+    if (closing_) return;
+    out_.append(bytes);
+    wake_.cancel();
+  }
+
+  void Kill() override {
+    closing_ = true;
+    wake_.cancel();
+    drained_.cancel();
+  }
+
+  // Server shutdown: no flushing, everything stops now.
+  void Abort() {
+    boost::system::error_code ec;
+    socket_.close(ec);
+    Kill();
+  }
+
+ private:
+  // The coroutines hold `self` so the connection lives until both have finished.
+  awaitable<void> Reader([[maybe_unused]] std::shared_ptr<Connection> self);
+  awaitable<void> Writer([[maybe_unused]] std::shared_ptr<Connection> self);
+
+  Impl& impl_;
+  tcp::socket socket_;
+  asio::steady_timer wake_;     // the writer waits here for output
+  asio::steady_timer drained_;  // the reader waits here while too much output is pending
+  std::unique_ptr<Session> session_;
+  std::string out_;      // queued for the client
+  std::string sending_;  // being written
+  bool closing_ = false;
+  bool writer_done_ = false;
+  std::list<Connection*>::iterator self_;
+
+  friend struct Impl;
+};
+
+void Server::Impl::Shutdown(std::string_view why) {
+  if (stopping) return;
+  stopping = true;
+  spdlog::warn("{}", why);
+  boost::system::error_code ec;
+  acceptor.close(ec);
+  signals.cancel(ec);
+  cron.cancel();
+  for (Connection* c : connections) c->Abort();
+  spdlog::warn("hashkv is now ready to exit, bye bye...");
+  io.stop();
+}
+
+void Server::Impl::StartConnection(tcp::socket socket) {
+  std::make_shared<Connection>(*this, std::move(socket))->Start();
+}
+
+awaitable<void> Server::Impl::Connection::Reader(
+    [[maybe_unused]] std::shared_ptr<Connection> self) {
+  Impl& impl = impl_;
+  Engine& engine = impl.engine;
+  boost::system::error_code ec;
   std::vector<char> in(kReadChunk);
   size_t filled = 0;
-  std::string out;
-  for (;;) {
+  while (!closing_) {
     if (in.size() - filled < kReadChunk / 2) in.resize(in.size() * 2);
-    size_t n = co_await socket.async_read_some(asio::buffer(in.data() + filled, in.size() - filled),
-                                               asio::redirect_error(asio::use_awaitable, ec));
-    if (ec || stopping) break;
+    size_t n =
+        co_await socket_.async_read_some(asio::buffer(in.data() + filled, in.size() - filled),
+                                         asio::redirect_error(asio::use_awaitable, ec));
+    if (ec || closing_ || impl.stopping) break;
     filled += n;
     engine.stats().total_net_input_bytes += n;
     std::string_view input(in.data(), filled);
-    FeedResult r = engine.Feed(*session, input, out);
+    FeedResult r = engine.Feed(*session_, input, out_);
     if (!r.protocol_error.empty()) {
-      LogProtocolError(r.protocol_error, input.substr(r.consumed), *session);
+      impl.LogProtocolError(r.protocol_error, input.substr(r.consumed), *session_);
     }
     if (r.query_buffer_limit) {
       spdlog::warn("Closing client that reached max query buffer length: id={} addr={}",
-                   session->id(), session->addr());
+                   session_->id(), session_->addr());
     }
     if (r.consumed > 0) {
       // Only the unparsed tail moves; a large request still arriving is never copied.
       std::memmove(in.data(), in.data() + r.consumed, filled - r.consumed);
       filled -= r.consumed;
     }
-    if (!out.empty()) {
-      co_await asio::async_write(socket, asio::buffer(out),
-                                 asio::redirect_error(asio::use_awaitable, ec));
-      engine.stats().total_net_output_bytes += out.size();
-      out.clear();
-      if (out.capacity() > kIdleBufferCap) out.shrink_to_fit();
-      if (ec) break;
-    }
+    if (!out_.empty()) wake_.cancel();
     if (engine.shutdown_requested()) {
-      Shutdown("User requested shutdown...");
-      break;
+      impl.Shutdown("User requested shutdown...");
+      co_return;
     }
     if (r.close) break;
     if (filled == 0 && in.size() > kIdleBufferCap) {
       in.resize(kReadChunk);
       in.shrink_to_fit();
     }
-    session->query_buffer_bytes = filled;
-    session->query_buffer_free = in.size() - filled;
+    session_->query_buffer_bytes = filled;
+    session_->query_buffer_free = in.size() - filled;
+    // Backpressure: a client that sends faster than it reads waits here instead of growing
+    // our memory.
+    while (out_.size() + sending_.size() > kMaxPendingOutput && !closing_ && !writer_done_) {
+      co_await drained_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
   }
-  if (!stopping) {
-    sockets.erase(self);
-    socket.shutdown(tcp::socket::shutdown_both, ec);
-    socket.close(ec);
+  Kill();  // the writer flushes what is queued, then closes
+}
+
+awaitable<void> Server::Impl::Connection::Writer(
+    [[maybe_unused]] std::shared_ptr<Connection> self) {
+  Impl& impl = impl_;
+  boost::system::error_code ec;
+  for (;;) {
+    if (out_.empty()) {
+      if (closing_ || impl.stopping) break;
+      co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    sending_.swap(out_);
+    co_await asio::async_write(socket_, asio::buffer(sending_),
+                               asio::redirect_error(asio::use_awaitable, ec));
+    impl.engine.stats().total_net_output_bytes += sending_.size();
+    sending_.clear();
+    if (sending_.capacity() > kIdleBufferCap) sending_.shrink_to_fit();
+    drained_.cancel();
+    if (ec || impl.stopping) break;
+  }
+  writer_done_ = true;
+  closing_ = true;
+  drained_.cancel();
+  if (!impl.stopping) {
+    impl.connections.erase(self_);
+    session_->hooks = nullptr;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);  // ends the reader's pending read
   }
 }
 
