@@ -3,6 +3,7 @@
 // and in-process tests drive it the same way.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -17,6 +18,8 @@
 namespace hashkv {
 
 class CommandTable;
+class Observer;       // src/engine/observer.h: command stats, slowlog, MONITOR
+class WatchRegistry;  // src/engine/transaction.h: WATCHed keys
 
 struct Stats {
   uint64_t total_connections_received = 0;
@@ -82,10 +85,27 @@ class Engine {
   // Context::Call (no new clock snapshot, no per-client bookkeeping).
   void Dispatch(Session& session, std::span<const Arg> argv, RespWriter& writer,
                 bool nested = false);
+  // Runs a resolved command (what EXEC does for each queued command).
+  void Call(Session& session, const CommandSpec& spec, const CommandSpec* parent,
+            std::span<const Arg> argv, RespWriter& writer, bool nested);
+
+  Observer& observer() { return *observer_; }
+  WatchRegistry& watches() { return *watches_; }
 
  private:
   friend class Session;
   void Unregister(Session* session);
+
+  // Stages of Dispatch, each in the file that owns its state:
+  // auth.cc: false with Redis's error line when the session may not run `spec` yet.
+  bool AuthAllows(const Session& session, const CommandSpec& spec, std::string* error) const;
+  // transaction.cc: inside MULTI, queues the command, replies +QUEUED and returns true.
+  bool QueueIfInMulti(Session& session, const CommandSpec& spec, std::span<const Arg> argv,
+                      RespWriter& writer);
+  void RejectInTransaction(Session& session);
+  // observer.cc: per-command statistics, slowlog and MONITOR feed after a top-level command.
+  void AfterCommand(Session& session, const CommandSpec& spec, const CommandSpec* parent,
+                    std::span<const Arg> argv, std::chrono::steady_clock::duration took);
 
   Config config_;
   Keyspace keyspace_;
@@ -98,6 +118,8 @@ class Engine {
   int64_t command_time_ms_ = 0;
   struct Sessions;
   std::unique_ptr<Sessions> sessions_;
+  std::unique_ptr<Observer> observer_;
+  std::unique_ptr<WatchRegistry> watches_;
 };
 
 }  // namespace hashkv

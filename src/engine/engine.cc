@@ -6,7 +6,9 @@
 #include <random>
 
 #include "commands/command_table.h"
+#include "engine/observer.h"
 #include "engine/session.h"
+#include "engine/transaction.h"
 #include "protocol/resp_writer.h"
 
 namespace hashkv {
@@ -44,7 +46,9 @@ Engine::Engine(Config config)
       commands_(std::make_unique<CommandTable>()),
       start_time_ms_(NowMs()),
       run_id_(RandomRunId()),
-      sessions_(std::make_unique<Sessions>()) {}
+      sessions_(std::make_unique<Sessions>()),
+      observer_(std::make_unique<Observer>()),
+      watches_(std::make_unique<WatchRegistry>()) {}
 
 Engine::~Engine() = default;
 
@@ -119,21 +123,34 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
     command_time_ms_ = NowMs();
     session.last_interaction_ms = command_time_ms_;
   }
-  if (spec == nullptr) {
+  // Redis's processCommand order: existence and arity, authentication, then MULTI queueing.
+  // A rejection inside MULTI dooms the transaction (EXECABORT).
+  if (spec == nullptr || (!nested && !AuthAllows(session, *spec, &error))) {
+    if (!nested) RejectInTransaction(session);
     writer.Error(error);
     ++stats_.total_error_replies;
     return;
   }
   if (!nested) {
-    ++stats_.total_commands_processed;
     session.last_command = spec;
     session.last_command_parent = parent;
+    if (QueueIfInMulti(session, *spec, argv, writer)) return;
   }
-  Context ctx(*this, session, writer, spec, parent);
-  Status status = spec->handler(ctx, argv.data(), static_cast<int>(argv.size()));
+  Call(session, *spec, parent, argv, writer, nested);
+}
+
+void Engine::Call(Session& session, const CommandSpec& spec, const CommandSpec* parent,
+                  std::span<const Arg> argv, RespWriter& writer, bool nested) {
+  const auto start = std::chrono::steady_clock::now();
+  Context ctx(*this, session, writer, &spec, parent);
+  Status status = spec.handler(ctx, argv.data(), static_cast<int>(argv.size()));
   if (status != Status::kOk) {
     writer.Error(ErrorMessage(status));
     ++stats_.total_error_replies;
+  }
+  if (!nested) {
+    ++stats_.total_commands_processed;
+    AfterCommand(session, spec, parent, argv, std::chrono::steady_clock::now() - start);
   }
 }
 
