@@ -23,6 +23,7 @@ struct Config {
   int64_t tcp_keepalive = 300;
   int hz = 10;
   std::string dir = ".";
+  std::string requirepass;  // empty: no authentication
 };
 
 }  // namespace hashkv

@@ -103,6 +103,7 @@ class Engine {
   bool QueueIfInMulti(Session& session, const CommandSpec& spec, std::span<const Arg> argv,
                       RespWriter& writer);
   void RejectInTransaction(Session& session);
+  void DropReplyIfSilenced(Session& session, std::string& out, size_t reply_start);
   // observer.cc: per-command statistics, slowlog and MONITOR feed after a top-level command.
   void AfterCommand(Session& session, const CommandSpec& spec, const CommandSpec* parent,
                     std::span<const Arg> argv, std::chrono::steady_clock::duration took);

@@ -62,6 +62,7 @@ std::unique_ptr<Session> Engine::NewSession(std::string addr, std::string laddr)
   auto session = std::make_unique<Session>(*this, next_client_id_++, std::move(addr),
                                            std::move(laddr), NowMs());
   session->parser.set_limits(ParserLimitsFrom(config_));
+  session->authenticated = config_.requirepass.empty();
   sessions_->by_id[session->id()] = session.get();
   ++stats_.total_connections_received;
   return session;
@@ -92,8 +93,10 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
     }
     size_t consumed = parser.consumed();
     if (r == RespParser::Result::kCommand) {
+      const size_t reply_start = out.size();
       RespWriter writer(out, session.resp);
       Dispatch(session, parser.args(), writer);
+      DropReplyIfSilenced(session, out, reply_start);
     }
     result.consumed += consumed;
     if (session.close_after_reply) {
@@ -106,6 +109,26 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
     result.query_buffer_limit = true;
   }
   return result;
+}
+
+// CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped. SKIP silences the command
+// after the one that set it.
+void Engine::DropReplyIfSilenced(Session& session, std::string& out, size_t reply_start) {
+  using Mode = Session::ReplyMode;
+  switch (session.reply_mode) {
+    case Mode::kOn:
+      return;
+    case Mode::kOff:
+      out.resize(reply_start);
+      return;
+    case Mode::kSkipNext:
+      session.reply_mode = Mode::kSkipThis;
+      return;
+    case Mode::kSkipThis:
+      out.resize(reply_start);
+      session.reply_mode = Mode::kOn;
+      return;
+  }
 }
 
 void Engine::Execute(Session& session, std::span<const Arg> argv, std::string& out) {

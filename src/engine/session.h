@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "engine/transaction.h"
 #include "hashkv/command.h"
 #include "protocol/resp_parser.h"
 #include "protocol/resp_writer.h"
@@ -53,6 +54,15 @@ class Session {
   // Bytes waiting in the connection's buffers, for CLIENT LIST (set by the network layer).
   size_t query_buffer_bytes = 0;
   size_t query_buffer_free = 0;
+
+  // False until AUTH when a password is required.
+  bool authenticated = true;
+  // MONITOR: the session receives every command and nothing else.
+  bool monitor = false;
+  // CLIENT REPLY: replies are discarded while off, or for the next command only.
+  enum class ReplyMode : uint8_t { kOn, kOff, kSkipNext, kSkipThis };
+  ReplyMode reply_mode = ReplyMode::kOn;
+  Transaction tx;
 
   RespParser parser;
   ConnectionHooks* hooks = nullptr;  // set by the network layer for the session's lifetime
