@@ -146,6 +146,12 @@ class Context {
   // hits and misses for INFO, as Redis's lookupKeyRead.
   HashValue* LookupRead(std::string_view key);
   HashValue* LookupWrite(std::string_view key);
+  // --- WATCH invalidation, where Redis calls signalModifiedKey / signalFlushedDb: a write
+  // handler reports each key it changed, after changing it.
+  void SignalModifiedKey(std::string_view key);  // in the selected database
+  void SignalModifiedKey(int db, std::string_view key);
+  void SignalFlushedDb(int db);     // before emptying it; -1 for every database
+  void SignalSwapDb(int a, int b);  // before swapping them
   const CommandSpec& spec() const { return *spec_; }
   // 'hget' or 'client|setname': what Redis prints in arity errors.
   std::string FullName() const;

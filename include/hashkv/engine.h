@@ -89,6 +89,9 @@ class Engine {
   void Call(Session& session, const CommandSpec& spec, const CommandSpec* parent,
             std::span<const Arg> argv, RespWriter& writer, bool nested);
 
+  // Every error reply is counted here: INFO's total_error_replies and errorstats (observer.cc).
+  void CountErrorReply(std::string_view line);
+
   Observer& observer() { return *observer_; }
   WatchRegistry& watches() { return *watches_; }
 
@@ -104,6 +107,11 @@ class Engine {
                       RespWriter& writer);
   void RejectInTransaction(Session& session);
   void DropReplyIfSilenced(Session& session, std::string& out, size_t reply_start);
+  // observer.cc: false with Redis's error line for DEBUG while enable-debug-command forbids
+  // it, and for keyspace commands from a MONITOR client.
+  bool ObserverAllows(const Session& session, const CommandSpec& spec, std::string* error) const;
+  // observer.cc: a rejected request's rejected_calls (nothing when no command is named).
+  void CountRejected(const CommandSpec* spec, const CommandSpec* parent, std::span<const Arg> argv);
   // observer.cc: per-command statistics, slowlog and MONITOR feed after a top-level command.
   void AfterCommand(Session& session, const CommandSpec& spec, const CommandSpec* parent,
                     std::span<const Arg> argv, std::chrono::steady_clock::duration took);

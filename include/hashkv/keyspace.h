@@ -30,11 +30,22 @@ class Database {
   // the next call that may add or remove a key in this database: FindOrCreate, Delete, Rename,
   // RandomKey, ExpireDue, Clear, and Find itself (lazy expiry removes). Look up a second key
   // first, then re-find the first one.
-  HashValue* Find(std::string_view key, int64_t now_ms);
+  //
+  // A lookup records `now_ms` as the key's access time (OBJECT IDLETIME) unless `touch` is
+  // false, as Redis's lookupKey without and with LOOKUP_NOTOUCH.
+  HashValue* Find(std::string_view key, int64_t now_ms, bool touch = true);
   // Finds a live key or creates an empty hash (the caller fills it; a hash left empty must be
-  // removed with Delete, as Redis never keeps empty hashes).
+  // removed with Delete, as Redis never keeps empty hashes). Touches the key.
   HashValue& FindOrCreate(std::string_view key, int64_t now_ms, bool* created = nullptr);
+  // The key's value as stored, expired or not, without touching it (DEBUG OBJECT reads Redis's
+  // dict directly); nullptr when absent.
+  const HashValue* Peek(std::string_view key) const;
+  // Unix ms of the key's last touching lookup or of its creation; -1 when absent. Expired keys
+  // not yet reaped still answer.
+  int64_t AccessTime(std::string_view key) const;
   bool Delete(std::string_view key);  // true if a key (expired or not) was removed
+  // Whether the key is stored, expired or not; no lazy expiry (Redis's dictFind on db->dict).
+  bool Contains(std::string_view key) const;
   void Clear();
 
   size_t size() const;          // keys, including expired ones not yet reaped (as DBSIZE)
@@ -66,6 +77,11 @@ class Database {
   // Keys this database reaped by lazy or active expiry (INFO stats expired_keys sums them).
   uint64_t expired_count() const;
 
+  // Told about each key lazy or active expiry is about to remove, as Redis's
+  // deleteExpiredKeyAndPropagate signals WATCH. The listener must not change the database.
+  using ExpiryListener = void (*)(void* arg, const Database& db, std::string_view key);
+  void SetExpiryListener(ExpiryListener fn, void* arg);
+
   // Mean TTL left in ms over keys with a TTL that are not yet expired (expiry >= now_ms), for
   // INFO keyspace's avg_ttl (0 when none).
   int64_t AverageTtl(int64_t now_ms) const;
@@ -88,6 +104,8 @@ class Keyspace {
 
   void FlushAll();
   void SwapDb(int a, int b);
+  // Installs the listener on every database (SwapDb keeps it, as every database has it).
+  void SetExpiryListener(Database::ExpiryListener fn, void* arg);
 
   uint64_t expired_keys() const;  // sum over databases
 

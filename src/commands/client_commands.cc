@@ -1,5 +1,6 @@
-// The CLIENT family: ID, SETNAME, GETNAME, SETINFO, LIST, INFO, NO-EVICT, NO-TOUCH, GETREDIR,
-// HELP, with Redis's texts and CLIENT LIST's line format (7.2's, which adds lib-name/lib-ver).
+// The CLIENT family: ID, SETNAME, GETNAME, SETINFO, LIST, INFO, KILL, REPLY, NO-EVICT,
+// NO-TOUCH, GETREDIR, HELP, with Redis's texts and CLIENT LIST's line format (7.2's, which adds
+// lib-name/lib-ver).
 #include <cstdint>
 #include <span>
 #include <string>
@@ -39,8 +40,11 @@ void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t
     out->append(FormatInt64(value));
     out->push_back(' ');
   };
-  char flags[4];
+  char flags[8];
   size_t nflags = 0;
+  if (s.monitor) flags[nflags++] = 'O';
+  if (s.tx.in_multi) flags[nflags++] = 'x';
+  if (s.tx.dirty_cas) flags[nflags++] = 'd';
   if (s.no_evict) flags[nflags++] = 'e';
   if (s.no_touch) flags[nflags++] = 'T';
   if (nflags == 0) flags[nflags++] = 'N';
@@ -54,8 +58,8 @@ void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t
     cmd.append(s.last_command->name);
   }
   size_t qbuf = s.query_buffer_bytes;
-  size_t tot_mem = sizeof(Session) + qbuf + s.query_buffer_free + argv_mem + s.name.size() +
-                   s.lib_name.size() + s.lib_ver.size();
+  size_t tot_mem = sizeof(Session) + qbuf + s.query_buffer_free + argv_mem + s.tx.multi_mem +
+                   s.name.size() + s.lib_name.size() + s.lib_ver.size();
 
   number("id", static_cast<int64_t>(s.id()));
   field("addr", s.addr());
@@ -69,11 +73,11 @@ void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t
   number("sub", 0);
   number("psub", 0);
   number("ssub", 0);
-  number("multi", -1);
+  number("multi", s.tx.multi_count());
   number("qbuf", static_cast<int64_t>(qbuf));
   number("qbuf-free", static_cast<int64_t>(s.query_buffer_free));
   number("argv-mem", static_cast<int64_t>(argv_mem));
-  number("multi-mem", 0);
+  number("multi-mem", static_cast<int64_t>(s.tx.multi_mem));
   number("rbs", 0);
   number("rbp", 0);
   number("obl", 0);
@@ -90,6 +94,12 @@ void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t
   out->append(s.lib_ver);
   out->push_back('\n');
 }
+
+// A client killed by CLIENT KILL is gone for Redis at once (freeClient); here its connection
+// closes a moment later, so until then it is skipped by CLIENT LIST and CLIENT KILL. Only
+// another client can be in that state while a command runs: the running client's own close
+// comes after its reply.
+bool Listed(const Session& s, const Session& self) { return &s == &self || !s.close_after_reply; }
 
 size_t ArgvMem(const Arg* argv, int argc) {
   size_t n = 0;
@@ -157,15 +167,16 @@ Status ClientListCommand(Context& ctx, const Arg* argv, int argc) {
     }
     // Every client here is a normal one: no replicas, masters or subscribers.
     if (normal) {
-      engine.ForEachSession(
-          [&](Session& s) { AppendClientInfo(&out, s, now, &s == self ? self_mem : 0); });
+      engine.ForEachSession([&](Session& s) {
+        if (Listed(s, *self)) AppendClientInfo(&out, s, now, &s == self ? self_mem : 0);
+      });
     }
   } else if (argc > 3 && EqualsIgnoreCase(argv[2], "id")) {
     for (int i = 3; i < argc; ++i) {
       int64_t id;
       if (!ParseInt64(argv[i], &id)) return ctx.ReplyWithError("ERR Invalid client ID");
       engine.ForEachSession([&](Session& s) {
-        if (static_cast<int64_t>(s.id()) == id) {
+        if (static_cast<int64_t>(s.id()) == id && Listed(s, *self)) {
           AppendClientInfo(&out, s, now, &s == self ? self_mem : 0);
         }
       });
@@ -173,8 +184,9 @@ Status ClientListCommand(Context& ctx, const Arg* argv, int argc) {
   } else if (argc != 2) {
     return Status::kSyntax;
   } else {
-    engine.ForEachSession(
-        [&](Session& s) { AppendClientInfo(&out, s, now, &s == self ? self_mem : 0); });
+    engine.ForEachSession([&](Session& s) {
+      if (Listed(s, *self)) AppendClientInfo(&out, s, now, &s == self ? self_mem : 0);
+    });
   }
   return ctx.ReplyWithVerbatim(out);
 }
@@ -183,6 +195,129 @@ Status ClientInfoCommand(Context& ctx, const Arg* argv, int argc) {
   std::string out;
   AppendClientInfo(&out, ctx.session(), ctx.engine().NowMs(), ArgvMem(argv, argc));
   return ctx.ReplyWithVerbatim(out);
+}
+
+// getClientTypeByName: every client here is a normal one (a MONITOR client too, as in Redis);
+// there are no replicas, masters or subscribers.
+enum class ClientType : uint8_t { kAny, kNormal, kOther, kUnknown };
+
+ClientType ParseClientType(std::string_view name) {
+  if (EqualsIgnoreCase(name, "normal")) return ClientType::kNormal;
+  if (EqualsIgnoreCase(name, "master") || EqualsIgnoreCase(name, "replica") ||
+      EqualsIgnoreCase(name, "slave") || EqualsIgnoreCase(name, "pubsub")) {
+    return ClientType::kOther;
+  }
+  return ClientType::kUnknown;
+}
+
+// networking.c clientKillCommand (7.0): the old form CLIENT KILL addr:port answers +OK or an
+// error and may kill the caller; the new form takes filter/value pairs, checked left to right,
+// answers the number killed and skips the caller unless SKIPME no.
+Status ClientKillCommand(Context& ctx, const Arg* argv, int argc) {
+  std::string_view addr, laddr;
+  bool has_addr = false, has_laddr = false;
+  ClientType type = ClientType::kAny;
+  int64_t id = 0;
+  bool skipme = true;
+  const bool old_form = argc == 3;
+  if (old_form) {
+    addr = argv[2];
+    has_addr = true;
+    skipme = false;
+  } else {
+    for (int i = 2; i < argc; i += 2) {
+      const bool more = i + 1 < argc;
+      std::string_view opt = argv[i];
+      if (!more) return Status::kSyntax;
+      std::string_view value = argv[i + 1];
+      if (EqualsIgnoreCase(opt, "id")) {
+        if (!ParseInt64(value, &id) || id < 1) {
+          return ctx.ReplyWithError("ERR client-id should be greater than 0");
+        }
+      } else if (EqualsIgnoreCase(opt, "type")) {
+        type = ParseClientType(value);
+        if (type == ClientType::kUnknown) {
+          std::string line = "ERR Unknown client type '";
+          line.append(value.substr(0, value.find('\0')));
+          line.push_back('\'');
+          return ctx.ReplyWithError(line);
+        }
+      } else if (EqualsIgnoreCase(opt, "addr")) {
+        addr = value;
+        has_addr = true;
+      } else if (EqualsIgnoreCase(opt, "laddr")) {
+        laddr = value;
+        has_laddr = true;
+      } else if (EqualsIgnoreCase(opt, "user")) {
+        // "default" is the only user, and every client is logged in as it (an unauthenticated
+        // one too, as in Redis).
+        if (value != "default") {
+          std::string line = "ERR No such user '";
+          line.append(value.substr(0, value.find('\0')));
+          line.push_back('\'');
+          return ctx.ReplyWithError(line);
+        }
+      } else if (EqualsIgnoreCase(opt, "skipme")) {
+        if (EqualsIgnoreCase(value, "yes")) {
+          skipme = true;
+        } else if (EqualsIgnoreCase(value, "no")) {
+          skipme = false;
+        } else {
+          return Status::kSyntax;
+        }
+      } else {
+        return Status::kSyntax;
+      }
+    }
+  }
+
+  Session& self = ctx.session();
+  int64_t killed = 0;
+  bool kill_self = false;
+  ctx.engine().ForEachSession([&](Session& s) {
+    if (!Listed(s, self)) return;
+    if (has_addr && s.addr() != addr) return;
+    if (has_laddr && s.laddr() != laddr) return;
+    if (type == ClientType::kOther) return;
+    if (id != 0 && static_cast<int64_t>(s.id()) != id) return;
+    if (&s == &self) {
+      if (skipme) return;
+      kill_self = true;  // after the reply
+    } else {
+      s.close_after_reply = true;
+      if (s.hooks != nullptr) s.hooks->Kill();
+    }
+    ++killed;
+  });
+  if (old_form) {
+    if (killed == 0) return ctx.ReplyWithError("ERR No such client");
+    ctx.ReplyWithSimpleString("OK");
+  } else {
+    ctx.ReplyWithLongLong(killed);
+  }
+  if (kill_self) self.close_after_reply = true;
+  return Status::kOk;
+}
+
+// CLIENT REPLY: OFF and SKIP answer nothing (Engine::Feed drops silenced replies); SKIP while
+// OFF changes nothing.
+Status ClientReplyCommand(Context& ctx, const Arg* argv, int) {
+  using Mode = Session::ReplyMode;
+  Session& session = ctx.session();
+  std::string_view mode = argv[2];
+  if (EqualsIgnoreCase(mode, "on")) {
+    session.reply_mode = Mode::kOn;
+    return ctx.ReplyWithSimpleString("OK");
+  }
+  if (EqualsIgnoreCase(mode, "off")) {
+    session.reply_mode = Mode::kOff;
+    return Status::kOk;
+  }
+  if (EqualsIgnoreCase(mode, "skip")) {
+    if (session.reply_mode != Mode::kOff) session.reply_mode = Mode::kSkipNext;
+    return Status::kOk;
+  }
+  return Status::kSyntax;
 }
 
 Status SetOnOff(Context& ctx, std::string_view value, bool* flag) {
@@ -217,10 +352,26 @@ Status ClientHelpCommand(Context& ctx, const Arg*, int) {
       "    Return the ID of the current connection.",
       "INFO",
       "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
       "LIST [options ...]",
       "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
       "      Return clients of specified type.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
@@ -255,6 +406,15 @@ constexpr CommandSpec kClientSubcommands[] = {
      "[TYPE <NORMAL | MASTER | REPLICA | PUBSUB>] [ID client-id [client-id ...]]"},
     {"info",      ClientInfoCommand,     kClientFlags,      2,    0,    0,   0, {},
      "Returns information about the current client connection.", "6.2.0", "connection", ""},
+    {"kill",      ClientKillCommand,     kClientAdminFlags, -3,   0,    0,   0, {},
+     "Kill the connection of a client", "2.4.0", "connection",
+     "<ip:port | <[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | "
+     "[USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME yes/no]> "
+     "[<[ID client-id] | [TYPE <NORMAL | MASTER | SLAVE | REPLICA | PUBSUB>] | "
+     "[USER username] | [ADDR ip:port] | [LADDR ip:port] | [SKIPME yes/no]> ...]>"},
+    {"reply",     ClientReplyCommand,    kClientFlags,      3,    0,    0,   0, {},
+     "Instruct the server whether to reply to commands", "3.2.0", "connection",
+     "<ON | OFF | SKIP>"},
     {"no-evict",  ClientNoEvictCommand,  kClientAdminFlags, 3,    0,    0,   0, {},
      "Set client eviction mode for the current connection", "7.0.0", "connection",
      "<ON | OFF>"},

@@ -81,6 +81,8 @@ CommandTable::CommandTable() {
   Register(CommandCommands());
   Register(ObjectCommands());
   Register(ConnectionCommands());
+  Register(ObserveCommands());
+  Register(MultiCommands());
 }
 
 void CommandTable::Register(std::span<const CommandSpec> family) {

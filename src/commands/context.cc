@@ -15,7 +15,7 @@ Status Context::ReplyWithSimpleString(std::string_view s) {
 
 Status Context::ReplyWithError(std::string_view line) {
   writer_.Error(line);
-  ++engine_.stats().total_error_replies;
+  engine_.CountErrorReply(line);
   return Status::kOk;
 }
 
@@ -99,7 +99,8 @@ const Database& Context::db() const { return engine_.keyspace().db(session_.db);
 int64_t Context::now_ms() const { return engine_.command_time_ms(); }
 
 HashValue* Context::LookupRead(std::string_view key) {
-  HashValue* value = db().Find(key, now_ms());
+  // CLIENT NO-TOUCH: lookups leave the access time (OBJECT IDLETIME) alone.
+  HashValue* value = db().Find(key, now_ms(), !session_.no_touch);
   if (value != nullptr) {
     ++engine_.stats().keyspace_hits;
   } else {
@@ -108,7 +109,36 @@ HashValue* Context::LookupRead(std::string_view key) {
   return value;
 }
 
-HashValue* Context::LookupWrite(std::string_view key) { return db().Find(key, now_ms()); }
+HashValue* Context::LookupWrite(std::string_view key) {
+  return db().Find(key, now_ms(), !session_.no_touch);
+}
+
+// Every write reaches these, so nothing is hashed until some client WATCHes.
+void Context::SignalModifiedKey(std::string_view key) { SignalModifiedKey(session_.db, key); }
+
+void Context::SignalModifiedKey(int db, std::string_view key) {
+  WatchRegistry& watches = engine_.watches();
+  if (!watches.empty()) watches.Touch(engine_.keyspace(), db, key);
+}
+
+void Context::SignalFlushedDb(int db) {
+  WatchRegistry& watches = engine_.watches();
+  if (watches.empty()) return;
+  if (db >= 0) {
+    watches.TouchAllInDb(engine_.keyspace(), db, -1, now_ms());
+    return;
+  }
+  for (int i = 0; i < engine_.keyspace().count(); ++i) {
+    watches.TouchAllInDb(engine_.keyspace(), i, -1, now_ms());
+  }
+}
+
+void Context::SignalSwapDb(int a, int b) {
+  WatchRegistry& watches = engine_.watches();
+  if (watches.empty() || a == b) return;
+  watches.TouchAllInDb(engine_.keyspace(), a, b, now_ms());
+  watches.TouchAllInDb(engine_.keyspace(), b, a, now_ms());
+}
 
 // --- CallReply: classify and read RESP bytes produced by our own writer.
 

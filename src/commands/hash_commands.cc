@@ -76,6 +76,7 @@ Status SetPairs(Context& ctx, const Arg* argv, int argc, bool reply_ok) {
   for (int i = 2; i < argc; i += 2) {
     if (hash.Set(argv[i], argv[i + 1], limits)) ++created;
   }
+  ctx.SignalModifiedKey(argv[1]);
   return reply_ok ? ctx.ReplyWithSimpleString("OK") : ctx.ReplyWithLongLong(created);
 }
 
@@ -91,6 +92,7 @@ Status HSetNxCommand(Context& ctx, const Arg* argv, int /*argc*/) {
   HashValue& hash = ctx.db().FindOrCreate(argv[1], ctx.now_ms());
   if (hash.Get(argv[2]).has_value()) return ctx.ReplyWithLongLong(0);
   hash.Set(argv[2], argv[3], ctx.keyspace().limits());
+  ctx.SignalModifiedKey(argv[1]);
   return ctx.ReplyWithLongLong(1);
 }
 
@@ -117,6 +119,7 @@ Status HDelCommand(Context& ctx, const Arg* argv, int argc) {
       break;
     }
   }
+  if (deleted > 0) ctx.SignalModifiedKey(argv[1]);
   return ctx.ReplyWithLongLong(deleted);
 }
 
@@ -138,6 +141,7 @@ Status HIncrByCommand(Context& ctx, const Arg* argv, int /*argc*/) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), value);
   (void)ec;  // 24 bytes always fit an int64_t.
   hash.Set(argv[2], std::string_view(buf, static_cast<size_t>(end - buf)), ctx.keyspace().limits());
+  ctx.SignalModifiedKey(argv[1]);
   return ctx.ReplyWithLongLong(value);
 }
 
@@ -155,6 +159,7 @@ Status HIncrByFloatCommand(Context& ctx, const Arg* argv, int /*argc*/) {
   if (std::isnan(value) || std::isinf(value)) return Status::kIncrNanOrInfinity;
   std::string formatted = FormatLongDouble(value);
   hash.Set(argv[2], formatted, ctx.keyspace().limits());
+  ctx.SignalModifiedKey(argv[1]);
   // A bulk string in RESP3 too, as Redis's addReplyBulkCBuffer.
   return ctx.ReplyWithString(formatted);
 }

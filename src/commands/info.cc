@@ -18,6 +18,8 @@
 #include <vector>
 
 #include "commands/args.h"
+#include "commands/command_table.h"
+#include "engine/observer.h"
 #include "engine/session.h"
 #include "hashkv/engine.h"
 
@@ -376,6 +378,48 @@ void KeyspaceSection(InfoWriter& w, Engine& engine, int64_t now_ms) {
   }
 }
 
+// genRedisInfoString's commandstats: every command (and subcommand, as 'client|list') that was
+// called, failed or rejected since the start or CONFIG RESETSTAT, in command table order.
+void CommandStatsLine(InfoWriter& w, const Observer& observer, const CommandSpec& spec,
+                      const CommandSpec* parent) {
+  const CommandStats* st = observer.FindStats(spec);
+  if (st == nullptr || (st->calls == 0 && st->failed_calls == 0 && st->rejected_calls == 0)) {
+    return;
+  }
+  std::string key = "cmdstat_";
+  if (parent != nullptr) {
+    key.append(parent->name);
+    key.push_back('|');
+  }
+  key.append(spec.name);
+  char value[160];
+  std::snprintf(value, sizeof(value),
+                "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+                static_cast<unsigned long long>(st->calls),
+                static_cast<unsigned long long>(st->usec),
+                st->calls == 0 ? 0.0f
+                               : static_cast<float>(st->usec) / static_cast<float>(st->calls),
+                static_cast<unsigned long long>(st->rejected_calls),
+                static_cast<unsigned long long>(st->failed_calls));
+  w.Line(key, std::string_view(value));
+}
+
+void CommandStatsSection(InfoWriter& w, Engine& engine) {
+  const Observer& observer = engine.observer();
+  w.Section("Commandstats");
+  for (const CommandSpec* spec : engine.commands().all()) {
+    CommandStatsLine(w, observer, *spec, nullptr);
+    for (const CommandSpec& sub : spec->subcommands) CommandStatsLine(w, observer, sub, spec);
+  }
+}
+
+void ErrorStatsSection(InfoWriter& w, Engine& engine) {
+  w.Section("Errorstats");
+  for (const auto& [code, count] : engine.observer().error_counts()) {
+    w.Line("errorstat_" + code, "count=" + std::to_string(count));
+  }
+}
+
 }  // namespace
 
 std::string BytesToHuman(uint64_t n) {
@@ -418,9 +462,9 @@ std::string GenerateInfo(Engine& engine, std::span<const Arg> sections) {
   if (sel.Wants("replication")) ReplicationSection(w, engine);
   if (sel.Wants("cpu")) CpuSection(w);
   if (sel.Wants("modules") || sel.Wants("module_list")) w.Section("Modules");
-  // Per-command, per-error and latency statistics are not kept: the sections are empty.
-  if (sel.Wants("commandstats")) w.Section("Commandstats");
-  if (sel.Wants("errorstats")) w.Section("Errorstats");
+  if (sel.Wants("commandstats")) CommandStatsSection(w, engine);
+  if (sel.Wants("errorstats")) ErrorStatsSection(w, engine);
+  // Latency percentiles are not kept (LATENCY HISTOGRAM has the distribution): empty section.
   if (sel.Wants("latencystats")) w.Section("Latencystats");
   if (sel.Wants("cluster")) {
     w.Section("Cluster");

@@ -65,7 +65,10 @@ Status DelCommand(Context& ctx, const Arg* argv, int argc) {
   int64_t deleted = 0;
   for (int i = 1; i < argc; ++i) {
     // The write lookup reaps an expired key first, so it is not counted (expireIfNeeded).
-    if (ctx.LookupWrite(argv[i]) != nullptr && ctx.db().Delete(argv[i])) ++deleted;
+    if (ctx.LookupWrite(argv[i]) != nullptr && ctx.db().Delete(argv[i])) {
+      ctx.SignalModifiedKey(argv[i]);
+      ++deleted;
+    }
   }
   return ctx.ReplyWithLongLong(deleted);
 }
@@ -167,6 +170,8 @@ Status RenameGeneric(Context& ctx, const Arg* argv, bool nx) {
   if (from == to) return nx ? ctx.ReplyWithLongLong(0) : ctx.ReplyWithSimpleString("OK");
   if (ctx.LookupWrite(to) != nullptr && nx) return ctx.ReplyWithLongLong(0);
   ctx.db().Rename(from, to);
+  ctx.SignalModifiedKey(from);
+  ctx.SignalModifiedKey(to);
   return nx ? ctx.ReplyWithLongLong(1) : ctx.ReplyWithSimpleString("OK");
 }
 
@@ -245,6 +250,7 @@ Status ExpireGeneric(Context& ctx, const Arg* argv, int argc, int64_t basetime, 
   } else {
     db.SetExpire(key, when);
   }
+  ctx.SignalModifiedKey(key);
   return ctx.ReplyWithLongLong(1);
 }
 
@@ -286,8 +292,11 @@ Status PExpireTimeCommand(Context& ctx, const Arg* argv, int) {
 }
 
 Status PersistCommand(Context& ctx, const Arg* argv, int) {
-  if (ctx.LookupWrite(argv[1]) == nullptr) return ctx.ReplyWithLongLong(0);
-  return ctx.ReplyWithLongLong(ctx.db().Persist(argv[1]) ? 1 : 0);
+  if (ctx.LookupWrite(argv[1]) == nullptr || !ctx.db().Persist(argv[1])) {
+    return ctx.ReplyWithLongLong(0);
+  }
+  ctx.SignalModifiedKey(argv[1]);
+  return ctx.ReplyWithLongLong(1);
 }
 
 // --- FLUSHDB, FLUSHALL, SELECT, SWAPDB
@@ -300,12 +309,14 @@ bool FlushArgsOk(const Arg* argv, int argc) {
 
 Status FlushDbCommand(Context& ctx, const Arg* argv, int argc) {
   if (!FlushArgsOk(argv, argc)) return Status::kSyntax;
+  ctx.SignalFlushedDb(ctx.session().db);
   ctx.db().Clear();
   return ctx.ReplyWithSimpleString("OK");
 }
 
 Status FlushAllCommand(Context& ctx, const Arg* argv, int argc) {
   if (!FlushArgsOk(argv, argc)) return Status::kSyntax;
+  ctx.SignalFlushedDb(-1);
   ctx.keyspace().FlushAll();
   return ctx.ReplyWithSimpleString("OK");
 }
@@ -325,7 +336,10 @@ Status SwapDbCommand(Context& ctx, const Arg* argv, int) {
   if (!IntArgOrReply(ctx, argv[2], &b, "ERR invalid second DB index")) return Status::kOk;
   if (!ValidDbIndex(ctx, a) || !ValidDbIndex(ctx, b)) return Status::kDbIndexOutOfRange;
   // Sessions keep their index, so each now sees the other database's data, as in Redis.
-  if (a != b) ctx.keyspace().SwapDb(a, b);
+  if (a != b) {
+    ctx.SignalSwapDb(a, b);
+    ctx.keyspace().SwapDb(a, b);
+  }
   return ctx.ReplyWithSimpleString("OK");
 }
 
@@ -349,6 +363,8 @@ Status MoveCommand(Context& ctx, const Arg* argv, int) {
   dst.FindOrCreate(key, now) = std::move(*value);
   if (expire != -1) dst.SetExpire(key, expire);
   src.Delete(key);
+  ctx.SignalModifiedKey(key);
+  ctx.SignalModifiedKey(dst_index, key);
   return ctx.ReplyWithLongLong(1);
 }
 
@@ -384,6 +400,7 @@ Status CopyCommand(Context& ctx, const Arg* argv, int argc) {
   HashValue copy = *src.Find(key, now);
   dst.FindOrCreate(new_key, now) = std::move(copy);
   if (expire != -1) dst.SetExpire(new_key, expire);
+  ctx.SignalModifiedKey(dst_index, new_key);
   return ctx.ReplyWithLongLong(1);
 }
 

@@ -6,9 +6,10 @@
 namespace hashkv {
 namespace {
 
-// Redis's objectCommandLookupOrReply: a missing key answers null, before anything else.
+// Redis's objectCommandLookupOrReply: a missing key answers null, before anything else. The
+// lookup expires but does not touch (LOOKUP_NOTOUCH), so OBJECT never changes IDLETIME.
 const HashValue* LookupOrNull(Context& ctx, std::string_view key) {
-  const HashValue* hash = ctx.db().Find(key, ctx.now_ms());
+  const HashValue* hash = ctx.db().Find(key, ctx.now_ms(), /*touch=*/false);
   if (hash == nullptr) ctx.ReplyWithNull();
   return hash;
 }
@@ -23,6 +24,15 @@ Status ObjectEncodingCommand(Context& ctx, const Arg* argv, int) {
 Status ObjectRefcountCommand(Context& ctx, const Arg* argv, int) {
   if (LookupOrNull(ctx, argv[2]) == nullptr) return Status::kOk;
   return ctx.ReplyWithLongLong(1);
+}
+
+// estimateObjectIdleTime on Redis's 24-bit LRU clock of seconds, which wraps every 194 days.
+Status ObjectIdletimeCommand(Context& ctx, const Arg* argv, int) {
+  if (LookupOrNull(ctx, argv[2]) == nullptr) return Status::kOk;
+  constexpr int64_t kLruClockMax = (1 << 24) - 1;
+  const int64_t now = (ctx.now_ms() / 1000) & kLruClockMax;
+  const int64_t then = (ctx.db().AccessTime(argv[2]) / 1000) & kLruClockMax;
+  return ctx.ReplyWithLongLong(now >= then ? now - then : now + (kLruClockMax - then));
 }
 
 // hashkv has no eviction, so no LFU policy can be selected: Redis's answer for that case.
@@ -42,6 +52,9 @@ Status ObjectHelpCommand(Context& ctx, const Arg*, int) {
       "FREQ <key>",
       "    Return the access frequency index of the <key>. The returned integer is",
       "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
       "REFCOUNT <key>",
       "    Return the number of references of the value associated with the specified",
       "    <key>.",
@@ -59,6 +72,8 @@ constexpr CommandSpec kObjectSubcommands[] = {
     {"freq",      ObjectFreqCommand,     kObjectKeyFlags, 3,    2,    2,   1, {},
      "Return the logarithmic access frequency counter of a Redis object", "4.0.0", "generic",
      "key"},
+    {"idletime",  ObjectIdletimeCommand, kObjectKeyFlags, 3,    2,    2,   1, {},
+     "Get the time since a Redis object was last accessed", "2.2.3", "generic", "key"},
     {"refcount",  ObjectRefcountCommand, kObjectKeyFlags, 3,    2,    2,   1, {},
      "Return the reference count of the a Redis object", "2.2.3", "generic", "key"},
     {"help",      ObjectHelpCommand,     "loading stale", 2,    0,    0,   0, {},

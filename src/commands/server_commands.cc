@@ -16,6 +16,7 @@
 #include "commands/glob.h"
 #include "commands/info.h"
 #include "commands/reply_help.h"
+#include "engine/observer.h"
 #include "engine/session.h"
 #include "hashkv/command.h"
 #include "hashkv/engine.h"
@@ -102,6 +103,11 @@ enum class Opt : uint8_t {
   kMaxmemory,
   kMaxmemoryPolicy,
   kNotifyKeyspaceEvents,
+  kSlowlogLogSlowerThan,
+  kSlowlogMaxLen,
+  kEnableDebugCommand,
+  kLatencyMonitorThreshold,
+  kLatencyTracking,
 };
 
 // Redis's names; an alias is its own row, as in Redis's config dictionary, so GET patterns
@@ -132,6 +138,11 @@ constexpr OptionName kOptions[] = {
     {"maxmemory", Opt::kMaxmemory},
     {"maxmemory-policy", Opt::kMaxmemoryPolicy},
     {"notify-keyspace-events", Opt::kNotifyKeyspaceEvents},
+    {"slowlog-log-slower-than", Opt::kSlowlogLogSlowerThan},
+    {"slowlog-max-len", Opt::kSlowlogMaxLen},
+    {"enable-debug-command", Opt::kEnableDebugCommand},
+    {"latency-monitor-threshold", Opt::kLatencyMonitorThreshold},
+    {"latency-tracking", Opt::kLatencyTracking},
 };
 
 const OptionName* FindOption(std::string_view name) {
@@ -194,6 +205,16 @@ std::string OptionValue(Engine& engine, Opt opt) {
       return "noeviction";
     case Opt::kNotifyKeyspaceEvents:
       return "";
+    case Opt::kSlowlogLogSlowerThan:
+      return Number(c.slowlog_log_slower_than);
+    case Opt::kSlowlogMaxLen:
+      return Number(c.slowlog_max_len);
+    case Opt::kEnableDebugCommand:
+      return c.enable_debug_command;
+    case Opt::kLatencyMonitorThreshold:
+      return "0";
+    case Opt::kLatencyTracking:
+      return c.latency_tracking ? "yes" : "no";
   }
   return "";
 }
@@ -321,6 +342,7 @@ bool ParseAssignment(Opt opt, std::string_view value, Assignment* a, std::string
     case Opt::kPort:
     case Opt::kDatabases:
     case Opt::kLogfile:
+    case Opt::kEnableDebugCommand:
       *err = "can't set immutable config";
       return false;
     case Opt::kDir:
@@ -380,6 +402,27 @@ bool ParseAssignment(Opt opt, std::string_view value, Assignment* a, std::string
       }
       return true;
     }
+    case Opt::kSlowlogLogSlowerThan:
+      return ParseNumber(value, NumKind::kInteger, false, -1, LLONG_MAX, &a->number, err);
+    case Opt::kSlowlogMaxLen:
+      return ParseNumber(value, NumKind::kInteger, true, 0, LONG_MAX, &a->number, err);
+    case Opt::kLatencyMonitorThreshold:
+      // No latency events are recorded: only "disabled" is honest.
+      if (!ParseNumber(value, NumKind::kInteger, false, 0, LLONG_MAX, &a->number, err)) {
+        return false;
+      }
+      if (a->number != 0) {
+        *err = kUnsupported;
+        return false;
+      }
+      return true;
+    case Opt::kLatencyTracking:
+      if (!EqualsIgnoreCase(value, "yes") && !EqualsIgnoreCase(value, "no")) {
+        *err = "argument must be 'yes' or 'no'";
+        return false;
+      }
+      a->number = EqualsIgnoreCase(value, "yes") ? 1 : 0;
+      return true;
     case Opt::kSave:
     case Opt::kNotifyKeyspaceEvents:
       // Nothing is persisted and no events are published: only "off" is honest.
@@ -430,6 +473,15 @@ void Apply(Engine& engine, const Assignment& a) {
     case Opt::kLoglevel:
       c.loglevel = a.text;
       break;
+    case Opt::kSlowlogLogSlowerThan:
+      c.slowlog_log_slower_than = a.number;
+      break;
+    case Opt::kSlowlogMaxLen:
+      c.slowlog_max_len = a.number;
+      break;
+    case Opt::kLatencyTracking:
+      c.latency_tracking = a.number != 0;
+      break;
     default:
       break;  // accepted values equal to the fixed ones
   }
@@ -456,7 +508,7 @@ Status ConfigSetCommand(Context& ctx, const Arg* argv, int argc) {
       return ctx.ReplyWithError(line);
     }
     if (o->opt == Opt::kBind || o->opt == Opt::kPort || o->opt == Opt::kDatabases ||
-        o->opt == Opt::kLogfile) {
+        o->opt == Opt::kLogfile || o->opt == Opt::kEnableDebugCommand) {
       return fail(argv[i], "can't set immutable config");
     }
     if (o->opt == Opt::kDir) return fail(argv[i], "can't set protected config");
@@ -477,11 +529,12 @@ Status ConfigSetCommand(Context& ctx, const Arg* argv, int argc) {
   return ctx.ReplyWithSimpleString("OK");
 }
 
-// server.c resetServerStats.
+// server.c resetServerStats, with resetCommandTableStats and resetErrorTableStats.
 Status ConfigResetStatCommand(Context& ctx, const Arg*, int) {
   Stats fresh;
   fresh.expired_keys_at_reset = ctx.engine().keyspace().expired_keys();
   ctx.engine().stats() = fresh;
+  ctx.engine().observer().ResetStats();
   return ctx.ReplyWithSimpleString("OK");
 }
 

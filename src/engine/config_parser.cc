@@ -122,6 +122,12 @@ std::string Apply(const std::vector<std::string>& args, Config* config, ConfigRe
     config->logfile = args[1];
     return "";
   }
+  if (name == "requirepass") {
+    // "" means no password, as Redis's EMPTY_STRING_IS_NULL.
+    if (argc != 2) return "wrong number of arguments";
+    config->requirepass = args[1];
+    return "";
+  }
   if (name == "dir") {
     if (argc != 2) return "wrong number of arguments";
     config->dir = args[1];

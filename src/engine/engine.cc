@@ -61,14 +61,19 @@ int64_t Engine::NowMs() const {
 std::unique_ptr<Session> Engine::NewSession(std::string addr, std::string laddr) {
   auto session = std::make_unique<Session>(*this, next_client_id_++, std::move(addr),
                                            std::move(laddr), NowMs());
-  session->parser.set_limits(ParserLimitsFrom(config_));
+  RespLimits limits = ParserLimitsFrom(config_);
   session->authenticated = config_.requirepass.empty();
+  limits.unauthenticated = !session->authenticated;
+  session->parser.set_limits(limits);
   sessions_->by_id[session->id()] = session.get();
   ++stats_.total_connections_received;
   return session;
 }
 
-void Engine::Unregister(Session* session) { sessions_->by_id.erase(session->id()); }
+void Engine::Unregister(Session* session) {
+  watches_->UnwatchAll(*session);
+  sessions_->by_id.erase(session->id());
+}
 
 void Engine::ForEachSession(const std::function<void(Session&)>& fn) {
   for (auto& [id, session] : sessions_->by_id) fn(*session);
@@ -86,7 +91,7 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
       std::string line = "ERR ";
       line.append(parser.error());
       RespWriter(out, session.resp).Error(line);
-      ++stats_.total_error_replies;
+      CountErrorReply(line);
       result.close = true;
       result.protocol_error = parser.error();
       return result;
@@ -146,12 +151,15 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
     command_time_ms_ = NowMs();
     session.last_interaction_ms = command_time_ms_;
   }
-  // Redis's processCommand order: existence and arity, authentication, then MULTI queueing.
-  // A rejection inside MULTI dooms the transaction (EXECABORT).
-  if (spec == nullptr || (!nested && !AuthAllows(session, *spec, &error))) {
+  // Redis's processCommand order: existence and arity, protected commands, authentication,
+  // MONITOR clients, then MULTI queueing. A rejection inside MULTI dooms the transaction
+  // (EXECABORT).
+  if (spec == nullptr || (!nested && (!ObserverAllows(session, *spec, &error) ||
+                                      !AuthAllows(session, *spec, &error)))) {
     if (!nested) RejectInTransaction(session);
     writer.Error(error);
-    ++stats_.total_error_replies;
+    CountErrorReply(error);
+    if (!nested) CountRejected(spec, parent, argv);
     return;
   }
   if (!nested) {
@@ -165,11 +173,12 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
 void Engine::Call(Session& session, const CommandSpec& spec, const CommandSpec* parent,
                   std::span<const Arg> argv, RespWriter& writer, bool nested) {
   const auto start = std::chrono::steady_clock::now();
+  if (!nested) observer_->prev_error_count = stats_.total_error_replies;  // failed_calls
   Context ctx(*this, session, writer, &spec, parent);
   Status status = spec.handler(ctx, argv.data(), static_cast<int>(argv.size()));
   if (status != Status::kOk) {
     writer.Error(ErrorMessage(status));
-    ++stats_.total_error_replies;
+    CountErrorReply(ErrorMessage(status));
   }
   if (!nested) {
     ++stats_.total_commands_processed;
@@ -181,6 +190,7 @@ void Engine::Cron() {
   // Redis's active expiry spends a bounded slice of each tick; ours removes due keys in
   // batches, soonest first, until none are due or the slice is used.
   constexpr size_t kBatch = 256;
+  if (!observer_->active_expire) return;  // DEBUG SET-ACTIVE-EXPIRE 0
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(25);
   int64_t now = NowMs();
   for (int i = 0; i < keyspace_.count(); ++i) {

@@ -15,6 +15,9 @@ constexpr std::string_view kTooBigBulkCount = "Protocol error: too big bulk coun
 constexpr std::string_view kInvalidBulkLength = "Protocol error: invalid bulk length";
 constexpr std::string_view kTooBigInline = "Protocol error: too big inline request";
 constexpr std::string_view kUnbalancedQuotes = "Protocol error: unbalanced quotes in request";
+constexpr std::string_view kUnauthenticatedMultibulk =
+    "Protocol error: unauthenticated multibulk length";
+constexpr std::string_view kUnauthenticatedBulk = "Protocol error: unauthenticated bulk length";
 
 // Reserved for a multibulk request whatever its count promises, as Redis 7.0 caps its first argv
 // allocation: a count header alone must not cost memory; the vector grows as arguments arrive.
@@ -221,6 +224,10 @@ RespParser::Result RespParser::ParseMultibulk(std::string_view input) {
     if (!String2ll(data + pos_ + 1, cr - pos_ - 1, &count) || count > limits_.max_multibulk_len) {
       return Fail(kInvalidMultibulkLength);
     }
+    // After the absolute limit, as Redis checks them.
+    if (limits_.unauthenticated && count > kUnauthenticatedMaxArgs) {
+      return Fail(kUnauthenticatedMultibulk);
+    }
     pos_ = scan_pos_ = cr + 2;
     if (count <= 0) {
       consumed_ = pos_;
@@ -250,6 +257,9 @@ RespParser::Result RespParser::ParseMultibulk(std::string_view input) {
       if (!String2ll(data + pos_ + 1, cr - pos_ - 1, &len) || len < 0 ||
           len > limits_.proto_max_bulk_len) {
         return Fail(kInvalidBulkLength);
+      }
+      if (limits_.unauthenticated && len > kUnauthenticatedMaxBulkLen) {
+        return Fail(kUnauthenticatedBulk);
       }
       pos_ = cr + 2;
       bulk_len_ = len;

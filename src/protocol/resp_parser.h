@@ -20,7 +20,14 @@ struct RespLimits {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;  // Redis's proto-max-bulk-len
   size_t inline_max_size = 64 * 1024;                // PROTO_INLINE_MAX_SIZE
   int64_t max_multibulk_len = 2147483647;            // INT_MAX, as Redis 7.0
+  // Before AUTH when a password is required (Redis's authRequired()), requests are held to
+  // kUnauthenticatedMaxArgs arguments of kUnauthenticatedMaxBulkLen bytes each, so a client
+  // that cannot log in cannot make the server buffer much either.
+  bool unauthenticated = false;
 };
+
+inline constexpr int64_t kUnauthenticatedMaxArgs = 10;
+inline constexpr int64_t kUnauthenticatedMaxBulkLen = 16384;
 
 class RespParser {
  public:

@@ -15,6 +15,7 @@ namespace {
 struct Entry {
   HashValue value;
   int64_t expire_ms = -1;  // Absolute unix ms; -1 when the key has no TTL.
+  int64_t access_ms = 0;   // Last touching lookup or creation, unix ms (Redis's LRU field).
 };
 
 using KeyTable = OrderedTable<Entry>;
@@ -33,6 +34,13 @@ struct Database::Impl {
   void RemoveAt(size_t pos) {
     ClearExpireAt(pos);
     keys.EraseAt(pos);
+  }
+
+  // Lazy or active expiry of the key at `pos`, told to the listener first.
+  void ReapExpiredAt(const Database& owner, size_t pos) {
+    if (listener != nullptr) listener(listener_arg, owner, keys.key_at(pos));
+    RemoveAt(pos);
+    ++expired;
   }
 
   void ClearExpireAt(size_t pos) {
@@ -60,6 +68,8 @@ struct Database::Impl {
   // overflow 64.
   __int128 expire_sum = 0;
   uint64_t expired = 0;
+  ExpiryListener listener = nullptr;
+  void* listener_arg = nullptr;
 };
 
 Database::Database() : impl_(std::make_unique<Impl>()) {}
@@ -67,16 +77,17 @@ Database::~Database() = default;
 Database::Database(Database&&) noexcept = default;
 Database& Database::operator=(Database&&) noexcept = default;
 
-HashValue* Database::Find(std::string_view key, int64_t now_ms) {
+HashValue* Database::Find(std::string_view key, int64_t now_ms, bool touch) {
   Impl& d = *impl_;
   size_t pos = d.keys.FindPos(key);
   if (pos == KeyTable::kNpos) return nullptr;
-  if (IsExpired(d.keys.value_at(pos), now_ms)) {
-    d.RemoveAt(pos);
-    ++d.expired;
+  Entry& entry = d.keys.value_at(pos);
+  if (IsExpired(entry, now_ms)) {
+    d.ReapExpiredAt(*this, pos);
     return nullptr;
   }
-  return &d.keys.value_at(pos).value;
+  if (touch) entry.access_ms = now_ms;
+  return &entry.value;
 }
 
 HashValue& Database::FindOrCreate(std::string_view key, int64_t now_ms, bool* created) {
@@ -84,13 +95,24 @@ HashValue& Database::FindOrCreate(std::string_view key, int64_t now_ms, bool* cr
   auto [pos, inserted] = d.keys.FindOrInsert(key);
   if (!inserted && IsExpired(d.keys.value_at(pos), now_ms)) {
     // The expired key is gone for good; the new one must not inherit its position or TTL.
-    d.RemoveAt(pos);
-    ++d.expired;
+    d.ReapExpiredAt(*this, pos);
     pos = d.keys.FindOrInsert(key).first;
     inserted = true;
   }
   if (created != nullptr) *created = inserted;
-  return d.keys.value_at(pos).value;
+  Entry& entry = d.keys.value_at(pos);
+  entry.access_ms = now_ms;
+  return entry.value;
+}
+
+const HashValue* Database::Peek(std::string_view key) const {
+  const Entry* entry = impl_->keys.Find(key);
+  return entry == nullptr ? nullptr : &entry->value;
+}
+
+int64_t Database::AccessTime(std::string_view key) const {
+  const Entry* entry = impl_->keys.Find(key);
+  return entry == nullptr ? -1 : entry->access_ms;
 }
 
 bool Database::Delete(std::string_view key) {
@@ -99,6 +121,10 @@ bool Database::Delete(std::string_view key) {
   if (pos == KeyTable::kNpos) return false;
   d.RemoveAt(pos);
   return true;
+}
+
+bool Database::Contains(std::string_view key) const {
+  return impl_->keys.FindPos(key) != KeyTable::kNpos;
 }
 
 void Database::Clear() {
@@ -139,10 +165,12 @@ void Database::Rename(std::string_view from, std::string_view to) {
   if (pos == KeyTable::kNpos) return;
   HashValue value = std::move(d.keys.value_at(pos).value);
   int64_t expire_ms = d.keys.value_at(pos).expire_ms;
+  int64_t access_ms = d.keys.value_at(pos).access_ms;  // the value moves with its LRU
   d.RemoveAt(pos);
   Delete(to);
   pos = d.keys.FindOrInsert(to).first;
   d.keys.value_at(pos).value = std::move(value);
+  d.keys.value_at(pos).access_ms = access_ms;
   d.SetExpireAt(pos, expire_ms);
 }
 
@@ -153,8 +181,7 @@ std::optional<std::string> Database::RandomKey(int64_t now_ms, uint64_t rnd) {
   for (uint64_t x = rnd; !d.keys.empty(); x = KeyTable::NextRandom(x)) {
     size_t pos = d.keys.RandomPos(x);
     if (!IsExpired(d.keys.value_at(pos), now_ms)) return d.keys.key_at(pos);
-    d.RemoveAt(pos);
-    ++d.expired;
+    d.ReapExpiredAt(*this, pos);
   }
   return std::nullopt;
 }
@@ -177,14 +204,18 @@ size_t Database::ExpireDue(int64_t now_ms, size_t max_keys) {
       d.expires.erase(d.expires.begin());  // Unreachable; never loop forever on it.
       continue;
     }
-    d.RemoveAt(pos);
-    ++d.expired;
+    d.ReapExpiredAt(*this, pos);
     ++removed;
   }
   return removed;
 }
 
 uint64_t Database::expired_count() const { return impl_->expired; }
+
+void Database::SetExpiryListener(ExpiryListener fn, void* arg) {
+  impl_->listener = fn;
+  impl_->listener_arg = arg;
+}
 
 int64_t Database::AverageTtl(int64_t now_ms) const {
   const Impl& d = *impl_;
@@ -210,6 +241,10 @@ void Keyspace::FlushAll() {
 void Keyspace::SwapDb(int a, int b) {
   if (a == b) return;
   std::swap(dbs_[static_cast<size_t>(a)], dbs_[static_cast<size_t>(b)]);
+}
+
+void Keyspace::SetExpiryListener(Database::ExpiryListener fn, void* arg) {
+  for (Database& db : dbs_) db.SetExpiryListener(fn, arg);
 }
 
 uint64_t Keyspace::expired_keys() const {

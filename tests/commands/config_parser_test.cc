@@ -76,5 +76,30 @@ TEST(ConfigParserTest, PortZeroIsAllowed) {
   EXPECT_EQ(c.port, 0);
 }
 
+TEST(ConfigParserTest, RequirePassFromFlagAndFile) {
+  Config c;
+  EXPECT_EQ(c.requirepass, "");
+  ASSERT_TRUE(Parse({"--requirepass", "s3cret pw"}, &c).ok);
+  EXPECT_EQ(c.requirepass, "s3cret pw");
+  Config f;
+  ConfigResult r = ParseConfigText("requirepass \"a\\\"b\"\n", &f);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(f.requirepass, "a\"b");
+  EXPECT_TRUE(r.warnings.empty());
+  // An empty password means none, as in Redis; the last line wins.
+  ASSERT_TRUE(ParseConfigText("requirepass x\nrequirepass \"\"\n", &f).ok);
+  EXPECT_EQ(f.requirepass, "");
+}
+
+TEST(ConfigParserTest, RequirePassArity) {
+  Config c;
+  ConfigResult r = Parse({"--requirepass", "a", "b"}, &c);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find(">>> 'requirepass \"a\" \"b\"'\nwrong number of arguments"),
+            std::string::npos)
+      << r.error;
+  EXPECT_FALSE(Parse({"--requirepass"}, &c).ok);
+}
+
 }  // namespace
 }  // namespace hashkv

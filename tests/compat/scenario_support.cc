@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 #include "compat/scenario.h"
 #include "protocol/resp_parser.h"
@@ -131,7 +132,7 @@ bool IsHGetSet(const std::vector<std::string>& args) {
 }
 
 bool ParseScenario(std::string_view text, const std::string& name, std::vector<Step>* steps,
-                   std::string* error) {
+                   std::string* error, ScenarioOptions* options) {
   std::istringstream in{std::string(text)};
   std::string line;
   int line_no = 0;
@@ -166,23 +167,60 @@ bool ParseScenario(std::string_view text, const std::string& name, std::vector<S
         is_inline = true;
       } else if (marker == "!closes") {
         step.closes = true;
+      } else if (marker == "!noreply") {
+        step.no_reply = true;
+      } else if (marker.size() == 6 && marker.substr(0, 5) == "!conn" && marker[5] >= '1' &&
+                 marker[5] <= '9') {
+        step.conn = marker[5] - '0';
+      } else if (marker.substr(0, 5) == "!set:" && marker.size() > 5 &&
+                 marker.find('=') != 5 && marker.back() != '=') {
+        step.capture = std::string(marker.substr(5));
       } else {
         *error = where + ": unknown marker '" + std::string(marker) + "'";
         return false;
       }
       skip_space();
     }
+    if (step.no_reply && (step.closes || !step.capture.empty())) {
+      *error = where + ": !noreply cannot be combined with !closes or !set";
+      return false;
+    }
+    const bool plain = step.compare == Compare::kExact && !is_inline && !step.resp3 &&
+                       !step.closes && !step.no_reply && step.capture.empty() && step.conn == 1;
     long repeat = 0;  // 0: no directive, no expansion
     if (!rest.empty() && rest.front() == '@') {
       std::string_view directive = take_token();
       skip_space();
+      if (directive == "@requirepass") {
+        std::string_view password = take_token();
+        skip_space();
+        if (options == nullptr || !steps->empty() || !plain || password.empty() ||
+            !rest.empty()) {
+          *error = where +
+                   ": @requirepass takes one password and comes before the first command, in "
+                   "a scenario file";
+          return false;
+        }
+        options->requirepass = std::string(password);
+        continue;
+      }
+      if (directive == "@closed") {
+        if (!rest.empty() || step.compare != Compare::kExact || is_inline || step.closes ||
+            step.no_reply || !step.capture.empty()) {
+          *error = where + ": @closed takes only !connN and !resp3";
+          return false;
+        }
+        step.expect_closed = true;
+        step.text = "@closed";
+        steps->push_back(std::move(step));
+        continue;
+      }
       if (directive == "@sleep") {
         std::string_view ms = take_token();
         skip_space();
         if (std::from_chars(ms.data(), ms.data() + ms.size(), step.sleep_ms).ptr !=
                 ms.data() + ms.size() ||
-            step.sleep_ms < 1 || step.sleep_ms > 5000 || !rest.empty() ||
-            step.compare != Compare::kExact || is_inline || step.resp3 || step.closes) {
+            step.sleep_ms < 1 || step.sleep_ms > 5000 || !rest.empty() || !plain) {
           *error = where + ": @sleep takes milliseconds (1 to 5000) and nothing else";
           return false;
         }
@@ -225,6 +263,9 @@ bool ParseScenario(std::string_view text, const std::string& name, std::vector<S
       *error = where + ": cannot split the line into arguments (unbalanced quotes?)";
       return false;
     }
+    step.uses_vars = std::any_of(args.begin(), args.end(), [](const std::string& a) {
+      return a.find("{$") != std::string::npos;
+    });
     if (repeat == 0) {
       step.args = std::move(args);
       steps->push_back(std::move(step));
@@ -246,48 +287,133 @@ bool ParseScenario(std::string_view text, const std::string& name, std::vector<S
   return true;
 }
 
-Connection* Side::Open(bool resp3, std::string* error) {
-  Connection& conn = resp3 ? resp3_ : resp2_;
-  if (conn.connected()) return &conn;
-  if (!conn.Connect(endpoint_.port, error)) return nullptr;
-  if (resp3) {
-    std::string reply;
-    if (!conn.Command({"HELLO", "3"}, &reply, error)) return nullptr;
-    if (reply.empty() || reply[0] != '%') {
-      *error = "HELLO 3 did not answer with a map: " + Escape(reply);
-      conn.Close();
-      return nullptr;
+std::string MaskHelloId(std::string_view raw) {
+  Reply tree;
+  size_t length = 0;
+  std::string error;
+  if (ParseReply(raw, &length, &tree, &error) != ParseStatus::kComplete ||
+      length != raw.size() || (tree.type != '%' && tree.type != '*') || tree.is_null ||
+      tree.elements.size() % 2 != 0 || !tree.attribute.empty()) {
+    return std::string(raw);
+  }
+  std::string out(raw.substr(0, raw.find("\r\n") + 2));
+  for (size_t i = 0; i < tree.elements.size(); i += 2) {
+    const Reply& key = tree.elements[i];
+    const Reply& value = tree.elements[i + 1];
+    out += key.raw;
+    const bool is_id = (key.type == '$' || key.type == '+') && key.value == "id";
+    out += is_id && value.type == ':' ? std::string(":0\r\n") : value.raw;
+  }
+  return out;
+}
+
+bool Side::SendHello(Link& link, std::string* error) {
+  std::string reply;
+  if (!link.conn.Command({"HELLO", "3"}, &reply, error)) {
+    *error = "HELLO 3: " + *error;
+    link.conn.Close();
+    return false;
+  }
+  if (!reply.empty() && reply[0] == '-') {
+    link.upgrade_pending = true;  // a password server before AUTH; compared like any reply
+  } else if (!reply.empty() && reply[0] == '%') {
+    link.upgrade_pending = false;
+  } else {
+    *error = "HELLO 3 did not answer with a map or an error: " + Escape(reply);
+    link.conn.Close();
+    return false;
+  }
+  hello_ += reply;
+  return true;
+}
+
+Connection* Side::Open(int link_id, std::string* error) {
+  Link& link = links_[link_id];
+  if (link.conn.connected()) return &link.conn;
+  link.upgrade_pending = false;
+  if (!link.conn.Connect(endpoint_.port, error)) return nullptr;
+  if (WantsResp3(link_id) && !SendHello(link, error)) return nullptr;
+  return &link.conn;
+}
+
+bool Side::Substitute(const std::vector<std::string>& in, std::vector<std::string>* out,
+                      std::string* error) const {
+  *out = in;
+  for (std::string& arg : *out) {
+    size_t pos = 0;
+    while ((pos = arg.find("{$", pos)) != std::string::npos) {
+      const size_t close = arg.find('}', pos);
+      if (close == std::string::npos) break;
+      const std::string name = arg.substr(pos + 2, close - pos - 2);
+      auto it = vars_.find(name);
+      if (it == vars_.end()) {
+        *error = "{$" + name + "} was not set by an earlier !set:" + name;
+        return false;
+      }
+      arg.replace(pos, close - pos + 1, it->second);
+      pos += it->second.size();
     }
   }
-  return &conn;
+  return true;
+}
+
+void Side::Capture(const std::string& spec, std::string_view reply) {
+  Reply tree;
+  size_t length = 0;
+  std::string error;
+  std::string value;
+  if (ParseReply(reply, &length, &tree, &error) == ParseStatus::kComplete) {
+    value = tree.value;
+    if (tree.type == '=' && value.size() >= 4) value.erase(0, 4);  // "txt:"
+  }
+  const size_t eq = spec.find('=');
+  if (eq != std::string::npos) {
+    // FIELD=value out of a CLIENT INFO / CLIENT LIST line.
+    const std::string field = spec.substr(eq + 1) + "=";
+    size_t at = value.rfind(field, 0) == 0 ? 0 : value.find(" " + field);
+    if (at == std::string::npos) {
+      value.clear();
+    } else {
+      if (at > 0 || value[0] == ' ') ++at;
+      at += field.size();
+      value = value.substr(at, value.find_first_of(" \n", at) - at);
+    }
+  }
+  vars_[spec.substr(0, eq)] = value;
 }
 
 bool Side::Send(const Step& step, std::string* error) {
-  Connection* conn = Open(step.resp3, error);
+  const int link_id = LinkId(step);
+  Connection* conn = Open(link_id, error);
   if (conn == nullptr) return false;
   std::vector<std::string> split;
   const std::vector<std::string>* args = &step.args;
+  if (step.uses_vars) {
+    if (!Substitute(step.args, &split, error)) return false;
+    args = &split;
+  }
   if (!step.inline_bytes.empty() && endpoint_.is_redis) {
     std::string_view line(step.inline_bytes);
     line.remove_suffix(2);
     if (!SplitInlineArgs(line, split)) split.clear();
     args = &split;
   }
+  const bool is_auth = !args->empty() && Upper((*args)[0]) == "AUTH";
   if (endpoint_.is_redis && IsHGetSet(*args)) {
     if (args->size() != 4) {
-      pending_.push_back({Kind::kSynthetic, step.resp3, kHGetSetArity});
+      pending_.push_back({Kind::kSynthetic, link_id, kHGetSetArity, step.capture});
       return true;
     }
     const std::string& key = (*args)[1];
     const std::string& field = (*args)[2];
     std::string request = EncodeCommand({"MULTI"}) + EncodeCommand({"HGET", key, field}) +
                           EncodeCommand({"HSET", key, field, (*args)[3]}) + EncodeCommand({"EXEC"});
-    pending_.push_back({Kind::kEmulated, step.resp3, ""});
+    pending_.push_back({Kind::kEmulated, link_id, "", step.capture});
     return conn->Write(request, error);
   }
-  pending_.push_back({Kind::kPlain, step.resp3, ""});
-  return conn->Write(step.inline_bytes.empty() ? EncodeCommand(step.args) : step.inline_bytes,
-                     error);
+  pending_.push_back({step.no_reply ? Kind::kNone : Kind::kPlain, link_id, "", step.capture,
+                      is_auth});
+  return conn->Write(step.inline_bytes.empty() ? EncodeCommand(*args) : step.inline_bytes, error);
 }
 
 bool Side::Receive(std::string* reply, std::string* error) {
@@ -297,39 +423,68 @@ bool Side::Receive(std::string* reply, std::string* error) {
   }
   Pending p = std::move(pending_.front());
   pending_.pop_front();
-  if (p.kind == Kind::kSynthetic) {
-    *reply = p.synthetic;
-    return true;
-  }
-  Connection& conn = p.resp3 ? resp3_ : resp2_;
-  if (p.kind == Kind::kPlain) return conn.ReadReply(reply, error);
-  static constexpr std::string_view kExpected[] = {"+OK\r\n", "+QUEUED\r\n", "+QUEUED\r\n"};
-  for (std::string_view want : kExpected) {
-    std::string got;
-    if (!conn.ReadReply(&got, error)) return false;
-    if (got != want) {
-      *error = "HGETSET emulation: expected " + Escape(want) + ", got " + Escape(got);
-      return false;
+  Link& link = links_[p.link];
+  switch (p.kind) {
+    case Kind::kNone:
+      reply->clear();
+      return true;
+    case Kind::kSynthetic:
+      *reply = p.synthetic;
+      break;
+    case Kind::kPlain:
+      if (!link.conn.ReadReply(reply, error)) return false;
+      break;
+    case Kind::kEmulated: {
+      std::string got[4];  // MULTI, HGET, HSET, EXEC
+      for (std::string& r : got) {
+        if (!link.conn.ReadReply(&r, error)) return false;
+      }
+      if (got[0] == "+OK\r\n" && got[1] == "+QUEUED\r\n" && got[2] == "+QUEUED\r\n") {
+        Reply tree;
+        size_t length = 0;
+        if (ParseReply(got[3], &length, &tree, error) != ParseStatus::kComplete ||
+            tree.type != '*' || tree.elements.size() != 2) {
+          *error = "HGETSET emulation: unexpected EXEC reply " + Escape(got[3]);
+          return false;
+        }
+        *reply = tree.elements[0].raw;
+      } else if (!got[0].empty() && got[0][0] == '-' && got[1] == got[0]) {
+        // Refused before running (NOAUTH): HGETSET must be refused the same way.
+        *reply = got[0];
+      } else {
+        *error = "HGETSET emulation (not possible inside MULTI or with CLIENT REPLY): got " +
+                 Escape(got[0] + got[1] + got[2] + got[3]);
+        return false;
+      }
+      break;
     }
   }
-  std::string exec;
-  if (!conn.ReadReply(&exec, error)) return false;
-  Reply tree;
-  size_t length = 0;
-  if (ParseReply(exec, &length, &tree, error) != ParseStatus::kComplete || tree.type != '*' ||
-      tree.elements.size() != 2) {
-    *error = "HGETSET emulation: unexpected EXEC reply " + Escape(exec);
-    return false;
+  if (!p.capture.empty()) Capture(p.capture, *reply);
+  // The RESP3 pass against a password server: once AUTH succeeds, the HELLO 3 that was refused
+  // is sent again (only when nothing else is in flight on the connection).
+  if (p.is_auth && link.upgrade_pending && *reply == "+OK\r\n" &&
+      std::none_of(pending_.begin(), pending_.end(),
+                   [&p](const Pending& q) { return q.link == p.link; })) {
+    if (!SendHello(link, error)) return false;
   }
-  *reply = tree.elements[0].raw;
+  if (link.upgrade_pending && !reply->empty() && (*reply)[0] == '%') {
+    link.upgrade_pending = false;  // the scenario's own HELLO chose RESP3
+  }
   return true;
 }
 
+std::string Side::TakeHello() { return std::exchange(hello_, std::string()); }
+
 bool Side::ExpectClosed(const Step& step, std::string* detail) {
-  Connection& conn = step.resp3 ? resp3_ : resp2_;
+  auto note = [detail](const std::string& s) { *detail += (detail->empty() ? "" : "; ") + s; };
+  auto it = links_.find(LinkId(step));
+  if (it == links_.end()) {
+    note(endpoint_.name + ": the connection was never opened");
+    return false;
+  }
+  Connection& conn = it->second.conn;
   std::string extra;
   bool closed = conn.WaitClosed(&extra);
-  auto note = [detail](const std::string& s) { *detail += (detail->empty() ? "" : "; ") + s; };
   if (!closed) note(endpoint_.name + " kept the connection open");
   if (!extra.empty()) {
     note(endpoint_.name + " sent more bytes: " + Escape(extra));
@@ -339,10 +494,22 @@ bool Side::ExpectClosed(const Step& step, std::string* detail) {
   return closed;
 }
 
+bool Side::ExpectSilent(const Step& step, std::string* extra) {
+  auto it = links_.find(LinkId(step));
+  if (it == links_.end() || !it->second.conn.connected()) return true;
+  std::string got;
+  if (it->second.conn.WaitClosed(&got, /*timeout_ms=*/25)) {
+    *extra = got + " (and closed the connection)";
+    return false;
+  }
+  *extra = got;
+  return got.empty();
+}
+
 void Side::Reset() {
-  resp2_.Close();
-  resp3_.Close();
+  for (auto& [id, link] : links_) link.conn.Close();
   pending_.clear();
+  hello_.clear();
 }
 
 bool RepliesMatch(const Step& step, std::string_view expected, std::string_view got,
@@ -350,12 +517,28 @@ bool RepliesMatch(const Step& step, std::string_view expected, std::string_view 
   switch (step.compare) {
     case Compare::kExact:
       if (expected == got) return true;
+      if (!step.args.empty() && Upper(step.args[0]) == "HELLO" &&
+          MaskHelloId(expected) == MaskHelloId(got)) {
+        return true;
+      }
       *why = "replies differ";
       return false;
     case Compare::kTypeOnly:
-      if (!expected.empty() && !got.empty() && expected[0] == got[0]) return true;
-      *why = "reply types differ";
-      return false;
+      if (expected.empty() || got.empty() || expected[0] != got[0]) {
+        *why = "reply types differ";
+        return false;
+      }
+      if (expected[0] == '=') {
+        // A verbatim string's format ("txt:") is part of its shape.
+        const size_t e = expected.find("\r\n");
+        const size_t g = got.find("\r\n");
+        if (e == std::string_view::npos || g == std::string_view::npos ||
+            expected.substr(e + 2, 4) != got.substr(g + 2, 4)) {
+          *why = "verbatim formats differ";
+          return false;
+        }
+      }
+      return true;
     case Compare::kUnordered:
       if (expected == got || CanonicalUnordered(step, expected) == CanonicalUnordered(step, got)) {
         return true;
@@ -369,6 +552,25 @@ bool RepliesMatch(const Step& step, std::string_view expected, std::string_view 
 RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, size_t batch,
                    int max_reported) {
   RunResult result;
+  auto report = [&result, max_reported](const std::string& message) {
+    if (++result.mismatches <= max_reported) ADD_FAILURE() << message;
+  };
+  // A HELLO 3 a side sent by itself (a connection opening in RESP3, or the switch after AUTH)
+  // must get the same answer, ids aside.
+  auto check_hello = [&](const Step& step) {
+    const std::string expected = redis.TakeHello();
+    const std::string got = hashkv.TakeHello();
+    if (expected.empty() && got.empty()) return;
+    if (Trace()) {
+      std::fprintf(stderr, "%s (HELLO 3 first)\n  redis:  \"%s\"\n  %s: \"%s\"\n",
+                   Describe(step).c_str(), Escape(expected).c_str(),
+                   hashkv.endpoint().name.c_str(), Escape(got).c_str());
+    }
+    if (MaskHelloId(expected) != MaskHelloId(got)) {
+      report(Describe(step) + ": the HELLO 3 sent on the connection first differs (ids aside)" +
+             "\n  redis:  \"" + Escape(expected) + "\"\n  hashkv: \"" + Escape(got) + "\"");
+    }
+  };
   size_t start = 0;
   while (start < steps.size()) {
     if (steps[start].sleep_ms > 0) {
@@ -376,8 +578,18 @@ RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, si
       ++start;
       continue;
     }
+    if (steps[start].expect_closed) {
+      const Step& step = steps[start++];
+      std::string detail;
+      const bool redis_closed = redis.ExpectClosed(step, &detail);
+      const bool hashkv_closed = hashkv.ExpectClosed(step, &detail);
+      ++result.steps_run;
+      if (!redis_closed || !hashkv_closed) report(Describe(step) + ": " + detail);
+      continue;
+    }
     size_t end = start;
-    while (end < steps.size() && end - start < batch && steps[end].sleep_ms == 0) {
+    while (end < steps.size() && end - start < batch && steps[end].sleep_ms == 0 &&
+           !steps[end].expect_closed) {
       if (steps[end++].closes) break;
     }
     for (size_t i = start; i < end; ++i) {
@@ -392,6 +604,7 @@ RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, si
           return result;
         }
       }
+      check_hello(steps[i]);
     }
     for (size_t i = start; i < end; ++i) {
       const Step& step = steps[i];
@@ -418,9 +631,18 @@ RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, si
       }
       std::string why;
       if (!RepliesMatch(step, expected, got, &why)) {
-        if (++result.mismatches <= max_reported) {
-          ADD_FAILURE() << Describe(step) << ": " << why << "\n  redis:  \"" << Escape(expected)
-                        << "\"\n  hashkv: \"" << Escape(got) << "\"";
+        report(Describe(step) + ": " + why + "\n  redis:  \"" + Escape(expected) +
+               "\"\n  hashkv: \"" + Escape(got) + "\"");
+      }
+      check_hello(step);
+      if (step.no_reply && end - start == 1) {
+        std::string redis_extra;
+        std::string hashkv_extra;
+        const bool redis_silent = redis.ExpectSilent(step, &redis_extra);
+        const bool hashkv_silent = hashkv.ExpectSilent(step, &hashkv_extra);
+        if (!redis_silent || !hashkv_silent) {
+          report(Describe(step) + ": no reply expected\n  redis:  \"" + Escape(redis_extra) +
+                 "\"\n  hashkv: \"" + Escape(hashkv_extra) + "\"");
         }
       }
       if (step.closes) {
@@ -428,8 +650,7 @@ RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, si
         bool redis_closed = redis.ExpectClosed(step, &detail);
         bool hashkv_closed = hashkv.ExpectClosed(step, &detail);
         if (!redis_closed || !hashkv_closed) {
-          ++result.mismatches;
-          ADD_FAILURE() << Describe(step) << ": after the reply: " << detail;
+          report(Describe(step) + ": after the reply: " + detail);
         }
       }
     }
@@ -441,25 +662,63 @@ RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, si
   return result;
 }
 
+namespace {
+
+// FLUSHALL on a fresh connection, after AUTH on a password server.
+bool Flush(const Endpoint& endpoint, const std::string& password, std::string* error) {
+  Connection conn;
+  std::string reply;
+  if (!conn.Connect(endpoint.port, error)) return false;
+  if (!password.empty()) {
+    if (!conn.Command({"AUTH", password}, &reply, error)) return false;
+    if (reply != "+OK\r\n") {
+      *error = "AUTH with the --requirepass password answered \"" + Escape(reply) + "\"";
+      return false;
+    }
+  }
+  if (!conn.Command({"FLUSHALL"}, &reply, error)) return false;
+  if (reply != "+OK\r\n") {
+    *error = "FLUSHALL answered \"" + Escape(reply) + "\"";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void CompatTest::SetUp() {
   std::string error;
-  ASSERT_TRUE(CompatServers::Get().Ensure(&error)) << error;
-  servers_up_ = true;
+  ASSERT_TRUE(pair_->Ensure(&error)) << error;
+  used_.push_back(pair_);
   for (const Endpoint* e : {&redis(), &hashkv()}) {
-    Connection conn;
-    std::string reply;
-    ASSERT_TRUE(conn.Connect(e->port, &error) && conn.Command({"FLUSHALL"}, &reply, &error))
-        << e->name << ": " << error;
-    ASSERT_EQ(reply, "+OK\r\n") << e->name << ": FLUSHALL";
+    ASSERT_TRUE(Flush(*e, "", &error)) << e->name << ": " << error;
   }
 }
 
+::testing::AssertionResult CompatTest::UsePasswordPair(const std::string& password) {
+  CompatServers& pair = CompatServers::WithPassword(password);
+  std::string error;
+  if (!pair.Ensure(&error)) {
+    return ::testing::AssertionFailure() << "the --requirepass pair: " << error;
+  }
+  used_.push_back(&pair);
+  pair_ = &pair;
+  for (const Endpoint* e : {&redis(), &hashkv()}) {
+    if (!Flush(*e, password, &error)) {
+      return ::testing::AssertionFailure() << e->name << " (--requirepass): " << error;
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
 void CompatTest::TearDown() {
-  std::string how;
-  if (!servers_up_) return;
-  if (!CompatServers::Get().HashkvRunning(&how)) {
-    ADD_FAILURE() << "hashkv-server is no longer running (" << how << "); end of its log:\n"
-                  << CompatServers::Get().HashkvLogTail();
+  for (CompatServers* pair : used_) {
+    std::string how;
+    if (!pair->HashkvRunning(&how)) {
+      ADD_FAILURE() << "hashkv-server" << (pair->requirepass().empty() ? "" : " (--requirepass)")
+                    << " is no longer running (" << how << "); end of its log:\n"
+                    << pair->HashkvLogTail();
+    }
   }
 }
 

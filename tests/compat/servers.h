@@ -1,9 +1,10 @@
 // The two servers the compat suite compares: a real redis-server (the reference) and
-// hashkv-server, started once per test binary run on free loopback ports and stopped at exit.
+// hashkv-server, started once per test binary run on free loopback ports and stopped at exit;
+// pairs started with --requirepass come up on first use.
 #pragma once
 
-#include <memory>
 #include <string>
+#include <utility>
 
 #include "compat/process.h"
 
@@ -20,6 +21,12 @@ class CompatServers {
  public:
   // The process-wide pair; a global test environment stops it after the last test.
   static CompatServers& Get();
+  // A pair started with `--requirepass password` (only started by Ensure, at first use).
+  static CompatServers& WithPassword(const std::string& password);
+  // Stops every pair.
+  static void StopAll();
+
+  const std::string& requirepass() const { return requirepass_; }
 
   // Starts both servers on first use and restarts one that has died since (a crash is then
   // reported by the test that saw it). False with *error when a server cannot be started.
@@ -41,10 +48,11 @@ class CompatServers {
     ChildProcess process;
   };
 
-  CompatServers() = default;
+  explicit CompatServers(std::string requirepass) : requirepass_(std::move(requirepass)) {}
   bool Locate(std::string* error);
   bool StartOne(Server& server, std::string* error);
 
+  std::string requirepass_;
   bool located_ = false;
   std::string dir_;
   Server redis_;

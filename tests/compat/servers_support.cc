@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <map>
 #include <cstdlib>
 #include <thread>
 
@@ -18,7 +19,7 @@ constexpr auto kStartTimeout = std::chrono::seconds(10);
 // Stops the servers once every test has run.
 class ServersEnvironment : public ::testing::Environment {
  public:
-  void TearDown() override { CompatServers::Get().Stop(); }
+  void TearDown() override { CompatServers::StopAll(); }
 };
 
 [[maybe_unused]] ::testing::Environment* const kEnvironment =
@@ -29,11 +30,25 @@ bool EnvFlag(const char* name) {
   return v != nullptr && *v != '\0' && std::string(v) != "0";
 }
 
+// Every pair ever asked for, by password ("" for the plain one); never freed, as the servers
+// outlive the tests' static destructors.
+std::map<std::string, CompatServers*>& Pairs() {
+  static auto* pairs = new std::map<std::string, CompatServers*>();
+  return *pairs;
+}
+
 }  // namespace
 
-CompatServers& CompatServers::Get() {
-  static CompatServers* servers = new CompatServers();
-  return *servers;
+CompatServers& CompatServers::Get() { return WithPassword(""); }
+
+CompatServers& CompatServers::WithPassword(const std::string& password) {
+  CompatServers*& pair = Pairs()[password];
+  if (pair == nullptr) pair = new CompatServers(password);
+  return *pair;
+}
+
+void CompatServers::StopAll() {
+  for (auto& [password, pair] : Pairs()) pair->Stop();
 }
 
 bool CompatServers::Locate(std::string* error) {
@@ -60,7 +75,7 @@ bool CompatServers::Locate(std::string* error) {
              "'; set HASHKV_SERVER to its path (ctest sets it).";
     return false;
   }
-  dir_ = MakeTempDir("servers");
+  dir_ = MakeTempDir(requirepass_.empty() ? "servers" : "servers-auth");
   if (dir_.empty()) {
     *error = "cannot create a temp directory for the servers";
     return false;
@@ -91,6 +106,7 @@ bool CompatServers::StartOne(Server& server, std::string* error) {
     if (server.redis_flags) {
       argv.insert(argv.end(), {"--save", "", "--appendonly", "no"});
     }
+    if (!requirepass_.empty()) argv.insert(argv.end(), {"--requirepass", requirepass_});
     if (!server.process.Start(argv, dir_, server.log_path, &last_error)) continue;
     const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
     bool up = false;
