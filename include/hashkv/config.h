@@ -23,7 +23,7 @@ struct Config {
   int64_t tcp_keepalive = 300;
   int hz = 10;
   std::string dir = ".";
-  std::string requirepass;  // empty: no authentication
+  std::string requirepass;                  // empty: no authentication
   int64_t slowlog_log_slower_than = 10000;  // microseconds; negative disables the slowlog
   int64_t slowlog_max_len = 128;
   std::string enable_debug_command = "no";  // no | yes | local, as Redis 7.0 (immutable)

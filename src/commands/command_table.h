@@ -26,7 +26,7 @@ std::span<const CommandSpec> CommandCommands();  // command_docs.cc
 std::span<const CommandSpec> ObjectCommands();
 std::span<const CommandSpec> ConnectionCommands();
 std::span<const CommandSpec> ObserveCommands();  // observe_commands.cc
-std::span<const CommandSpec> MultiCommands();  // multi_commands.cc
+std::span<const CommandSpec> MultiCommands();    // multi_commands.cc
 
 class CommandTable {
  public:

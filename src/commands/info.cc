@@ -393,14 +393,13 @@ void CommandStatsLine(InfoWriter& w, const Observer& observer, const CommandSpec
   }
   key.append(spec.name);
   char value[160];
-  std::snprintf(value, sizeof(value),
-                "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
-                static_cast<unsigned long long>(st->calls),
-                static_cast<unsigned long long>(st->usec),
-                st->calls == 0 ? 0.0f
-                               : static_cast<float>(st->usec) / static_cast<float>(st->calls),
-                static_cast<unsigned long long>(st->rejected_calls),
-                static_cast<unsigned long long>(st->failed_calls));
+  std::snprintf(
+      value, sizeof(value),
+      "calls=%llu,usec=%llu,usec_per_call=%.2f,rejected_calls=%llu,failed_calls=%llu",
+      static_cast<unsigned long long>(st->calls), static_cast<unsigned long long>(st->usec),
+      st->calls == 0 ? 0.0f : static_cast<float>(st->usec) / static_cast<float>(st->calls),
+      static_cast<unsigned long long>(st->rejected_calls),
+      static_cast<unsigned long long>(st->failed_calls));
   w.Line(key, std::string_view(value));
 }
 

@@ -295,7 +295,11 @@ size_t ListpackEntrySize(std::string_view s) {
   } else {
     size = 5 + s.size();
   }
-  size_t backlen = size <= 127 ? 1 : size < 16383 ? 2 : size < 2097151 ? 3 : size < 268435455 ? 4 : 5;
+  size_t backlen = size <= 127        ? 1
+                   : size < 16383     ? 2
+                   : size < 2097151   ? 3
+                   : size < 268435455 ? 4
+                                      : 5;
   return size + backlen;
 }
 

@@ -280,8 +280,11 @@ void Engine::AfterCommand(Session& session, const CommandSpec& spec, const Comma
     ForEachSession([&](Session& s) {
       if (!s.monitor) return;
       ++monitors;
-      // CLIENT REPLY OFF silences a monitor too; in-process sessions have nowhere to push.
-      if (s.hooks == nullptr || s.reply_mode == Session::ReplyMode::kOff) return;
+      // CLIENT REPLY OFF silences a monitor too, and a closing one (QUIT) gets nothing more, as
+      // Redis's prepareClientToWrite; in-process sessions have nowhere to push.
+      if (s.hooks == nullptr || s.reply_mode == Session::ReplyMode::kOff || s.close_after_reply) {
+        return;
+      }
       if (line.empty()) {
         const int64_t now_us = std::chrono::duration_cast<std::chrono::microseconds>(
                                    std::chrono::system_clock::now().time_since_epoch())

@@ -44,8 +44,8 @@ struct CommandStats {
 
 struct SlowlogEntry {
   uint64_t id = 0;
-  int64_t time_s = 0;       // unix seconds when logged
-  int64_t duration_us = 0;  // execution time
+  int64_t time_s = 0;             // unix seconds when logged
+  int64_t duration_us = 0;        // execution time
   std::vector<std::string> args;  // at most 32, each cut at 128 bytes, as Redis keeps them
   std::string addr;
   std::string name;

@@ -3,6 +3,7 @@
 #include "engine/transaction.h"
 
 #include <algorithm>
+#include <string_view>
 
 #include "commands/command_table.h"
 #include "engine/session.h"
@@ -34,13 +35,16 @@ bool Engine::QueueIfInMulti(Session& session, const CommandSpec& spec, std::span
                             RespWriter& writer) {
   Transaction& tx = session.tx;
   if (!tx.in_multi) return false;
+  const CommandSpec* parent = session.last_command_parent;
   if (ParseCommandFlags(spec.flags) & kFlagNoMulti) {
+    // Redis's rejectCommand: dooms the transaction and counts as a rejected call.
     tx.dirty_exec = true;
-    writer.Error("ERR Command not allowed inside a transaction");
-    ++stats_.total_error_replies;
+    constexpr std::string_view kLine = "ERR Command not allowed inside a transaction";
+    writer.Error(kLine);
+    CountErrorReply(kLine);
+    CountRejected(&spec, parent, argv);
     return true;
   }
-  const CommandSpec* parent = session.last_command_parent;
   if (RunsInsideMulti(spec, parent)) return false;
   // A doomed transaction keeps answering QUEUED but stores nothing, as Redis 7.0.
   if (!tx.dirty_exec && !tx.dirty_cas) tx.Queue(spec, parent, argv);

@@ -79,8 +79,7 @@ class WatchRegistry {
   // UNWATCH, EXEC, DISCARD, RESET, disconnection.
   void UnwatchAll(Session& session);
   // EXEC: whether a key that was alive when WATCHed has expired since (isWatchedKeyExpired).
-  bool AnyWatchedKeyExpired(const Keyspace& keyspace, const Session& session,
-                            int64_t now_ms) const;
+  bool AnyWatchedKeyExpired(const Keyspace& keyspace, const Session& session, int64_t now_ms) const;
 
   // A key changed (touchWatchedKey): its watchers' next EXEC fails.
   void Touch(const Keyspace& keyspace, int db, std::string_view key);

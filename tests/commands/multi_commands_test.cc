@@ -233,6 +233,36 @@ TEST(MultiCommandsTest, CommandsThatRunInsideMulti) {
   EXPECT_TRUE(result.close);
 }
 
+TEST(MultiCommandsTest, ResetLeavesMultiAndUnwatches) {
+  EngineDriver d;
+  Client other(d.engine());
+  EXPECT_EQ(d.Run({"WATCH", "k"}), kOk);
+  EXPECT_EQ(d.Run({"MULTI"}), kOk);
+  EXPECT_EQ(d.Run({"HSET", "h", "f", "v"}), kQueued);
+  EXPECT_EQ(d.Run({"RESET"}), "+RESET\r\n");
+  EXPECT_EQ(d.engine().watches().watch_count(), 0u);
+  EXPECT_EQ(d.Run({"EXEC"}), "-ERR EXEC without MULTI\r\n");
+  other.Run({"HSET", "k", "f", "v"});
+  EXPECT_EQ(ExecAfterWatch(d), kExecRan);
+  EXPECT_EQ(d.engine().keyspace().db(0).size(), 1u);
+}
+
+TEST(MultiCommandsTest, NoMultiRejectionCountsAsRejectedCall) {
+  EngineDriver d;
+  uint64_t errors = d.engine().stats().total_error_replies;
+  d.Run({"MULTI"});
+  d.Run({"SHUTDOWN"});
+  d.Run({"EXEC"});
+  // The rejection and EXECABORT.
+  EXPECT_EQ(d.engine().stats().total_error_replies - errors, 2u);
+  std::string stats = d.Run({"INFO", "commandstats"});
+  EXPECT_NE(stats.find("cmdstat_shutdown:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,"
+                       "failed_calls=0"),
+            std::string::npos)
+      << stats;
+  EXPECT_NE(stats.find("cmdstat_exec:calls=1,"), std::string::npos) << stats;
+}
+
 TEST(MultiCommandsTest, Resp3RepliesInsideExec) {
   EngineDriver d;
   d.Run({"HELLO", "3"});

@@ -631,7 +631,7 @@ TEST(ServerCommandsTest, ClientMisc) {
   EXPECT_EQ(d.Run({"CLIENT"}), "-ERR wrong number of arguments for 'client' command\r\n");
   std::string help = d.Run({"CLIENT", "HELP"});
   EXPECT_EQ(
-      help.rfind("*43\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n", 0),
+      help.rfind("*41\r\n+CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:\r\n", 0),
       0u);
   EXPECT_NE(help.find("+HELP\r\n+    Prints this help.\r\n"), std::string::npos);
 }

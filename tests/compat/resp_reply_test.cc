@@ -149,5 +149,99 @@ TEST(ScenarioParseTest, MarkersDirectivesAndExpansion) {
   EXPECT_FALSE(ParseScenario("@loop 0 PING\n", "t.txt", &steps, &error));
 }
 
+TEST(ScenarioParseTest, ConnectionsCapturesAndSilentSteps) {
+  std::vector<Step> steps;
+  std::string error;
+  ASSERT_TRUE(ParseScenario("!conn2 !ignore !set:c2 CLIENT ID\n"
+                            "CLIENT KILL ID {$c2}\n"
+                            "!conn2 @closed\n"
+                            "!noreply CLIENT REPLY OFF\n"
+                            "!resp3 !set:a=addr CLIENT INFO\n",
+                            "t.txt", &steps, &error))
+      << error;
+  ASSERT_EQ(steps.size(), 5u);
+  EXPECT_EQ(steps[0].conn, 2);
+  EXPECT_EQ(steps[0].capture, "c2");
+  EXPECT_EQ(steps[0].compare, Compare::kTypeOnly);
+  EXPECT_FALSE(steps[0].uses_vars);
+  EXPECT_EQ(steps[1].conn, 1);
+  EXPECT_TRUE(steps[1].uses_vars);
+  EXPECT_TRUE(steps[2].expect_closed);
+  EXPECT_EQ(steps[2].conn, 2);
+  EXPECT_TRUE(steps[2].args.empty());
+  EXPECT_TRUE(steps[3].no_reply);
+  EXPECT_EQ(steps[4].capture, "a=addr");
+  EXPECT_TRUE(steps[4].resp3);
+  for (const char* bad : {"!conn0 PING\n", "!conn10 PING\n", "!noreply !closes QUIT\n",
+                          "!set: PING\n", "!set:=x PING\n", "!set:a= PING\n", "@closed PING\n",
+                          "!ignore @closed\n", "@requirepass pw\n"}) {
+    steps.clear();
+    EXPECT_FALSE(ParseScenario(bad, "t.txt", &steps, &error)) << bad;
+  }
+}
+
+TEST(ScenarioParseTest, RequirepassComesFirst) {
+  std::vector<Step> steps;
+  std::string error;
+  ScenarioOptions options;
+  ASSERT_TRUE(ParseScenario("# auth\n@requirepass pw\nPING\n", "t.txt", &steps, &error, &options))
+      << error;
+  EXPECT_EQ(options.requirepass, "pw");
+  EXPECT_EQ(steps.size(), 1u);
+  steps.clear();
+  EXPECT_FALSE(ParseScenario("PING\n@requirepass pw\n", "t.txt", &steps, &error, &options));
+  steps.clear();
+  EXPECT_FALSE(ParseScenario("@requirepass\n", "t.txt", &steps, &error, &options));
+  steps.clear();
+  EXPECT_FALSE(ParseScenario("!conn2 @requirepass pw\n", "t.txt", &steps, &error, &options));
+}
+
+TEST(ReplyCompareTest, HelloIdsAreIgnored) {
+  const std::string map3 =
+      "%3\r\n$6\r\nserver\r\n$5\r\nredis\r\n$2\r\nid\r\n:17\r\n$5\r\nproto\r\n:3\r\n";
+  const std::string map3_other_id =
+      "%3\r\n$6\r\nserver\r\n$5\r\nredis\r\n$2\r\nid\r\n:4\r\n$5\r\nproto\r\n:3\r\n";
+  const std::string flat2 =
+      "*6\r\n$6\r\nserver\r\n$5\r\nredis\r\n$2\r\nid\r\n:17\r\n$5\r\nproto\r\n:2\r\n";
+  EXPECT_EQ(MaskHelloId(map3),
+            "%3\r\n$6\r\nserver\r\n$5\r\nredis\r\n$2\r\nid\r\n:0\r\n$5\r\nproto\r\n:3\r\n");
+  EXPECT_EQ(MaskHelloId(flat2),
+            "*6\r\n$6\r\nserver\r\n$5\r\nredis\r\n$2\r\nid\r\n:0\r\n$5\r\nproto\r\n:2\r\n");
+  EXPECT_EQ(MaskHelloId("-NOAUTH x\r\n"), "-NOAUTH x\r\n");
+  EXPECT_EQ(MaskHelloId("*-1\r\n"), "*-1\r\n");
+  Step step;
+  step.args = {"HELLO", "3"};
+  std::string why;
+  EXPECT_TRUE(RepliesMatch(step, map3, map3_other_id, &why));
+  EXPECT_FALSE(RepliesMatch(step, map3, flat2, &why));
+  step.args = {"ECHO", "x"};
+  EXPECT_FALSE(RepliesMatch(step, map3, map3_other_id, &why));
+}
+
+TEST(ReplyCompareTest, TypeOnlyChecksTheVerbatimFormat) {
+  Step step;
+  step.compare = Compare::kTypeOnly;
+  std::string why;
+  EXPECT_TRUE(RepliesMatch(step, "=7\r\ntxt:abc\r\n", "=5\r\ntxt:x\r\n", &why));
+  EXPECT_FALSE(RepliesMatch(step, "=7\r\ntxt:abc\r\n", "=7\r\nmkd:abc\r\n", &why));
+  EXPECT_FALSE(RepliesMatch(step, "=7\r\ntxt:abc\r\n", "$3\r\nabc\r\n", &why));
+}
+
+TEST(ReplyCompareTest, UnorderedResp3PairsKeepTheirOrder) {
+  Step step;
+  step.compare = Compare::kUnordered;
+  step.args = {"HRANDFIELD", "k", "2", "WITHVALUES"};
+  const std::string ab = "*2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n";
+  const std::string ba = "*2\r\n*2\r\n$1\r\nb\r\n$1\r\n2\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n";
+  const std::string flipped = "*2\r\n*2\r\n$1\r\n1\r\n$1\r\na\r\n*2\r\n$1\r\n2\r\n$1\r\nb\r\n";
+  std::string why;
+  EXPECT_TRUE(RepliesMatch(step, ab, ba, &why));
+  EXPECT_FALSE(RepliesMatch(step, ab, flipped, &why));
+  step.args = {"CONFIG", "GET", "*"};
+  const std::string map_ab = "%2\r\n$1\r\na\r\n$1\r\n1\r\n$1\r\nb\r\n$1\r\n2\r\n";
+  const std::string map_ba = "%2\r\n$1\r\nb\r\n$1\r\n2\r\n$1\r\na\r\n$1\r\n1\r\n";
+  EXPECT_TRUE(RepliesMatch(step, map_ab, map_ba, &why));
+}
+
 }  // namespace
 }  // namespace hashkv::compat

@@ -86,7 +86,9 @@ std::string Canonical(const Reply& r, bool pairs) {
                         std::none_of(r.elements.begin(), r.elements.end(), IsAggregate));
   const size_t step = group ? 2 : 1;
   for (size_t i = 0; i < r.elements.size(); i += step) {
-    std::string item = Canonical(r.elements[i], false);
+    const Reply& e = r.elements[i];
+    // RESP3 HRANDFIELD ... WITHVALUES: [field, value] arrays keep their own order.
+    std::string item = pairs && e.type == '*' && e.elements.size() == 2 ? e.raw : Canonical(e, false);
     if (group) item += Canonical(r.elements[i + 1], false);
     items.push_back(std::move(item));
   }

@@ -12,14 +12,23 @@ const Redis = require(pkg);
 const resp = versionOf(pkg).startsWith("5.") ? 2 : 3;
 console.log(`${pkg} ${versionOf(pkg)} (RESP${resp}) against ${process.env.CLIENTS_SERVER}`);
 
-const connect = () => new Redis({ host, port, connectionName: "hashkv-matrix", lazyConnect: false });
+// Every client is closed after the tests, also those of a failed test: an open socket would
+// keep node running.
+const clients = [];
+function connect() {
+  const client = new Redis({ host, port, connectionName: "hashkv-matrix" });
+  clients.push(client);
+  return client;
+}
+// Every test ends within 10 s even when a server never answers (a hang is a failure, not a stall).
+const T = { timeout: 10000 };
 let r;
 
 before(async () => {
   r = connect();
   await r.ping();
 });
-after(() => r.disconnect());
+after(() => clients.forEach((client) => client.disconnect()));
 beforeEach(() => r.flushall());
 
 async function rejectsWith(promise, message) {
@@ -29,12 +38,12 @@ async function rejectsWith(promise, message) {
   });
 }
 
-test("handshake", async () => {
+test("handshake", T, async () => {
   assert.equal(await r.client("GETNAME"), "hashkv-matrix");
   assert.match(await r.client("INFO"), new RegExp(` resp=${resp}\\b`));
 });
 
-test("hash family", async () => {
+test("hash family", T, async () => {
   assert.equal(await r.hset("h", "f1", "v1"), 1);
   assert.equal(await r.hset("h", { f2: "v2", f3: "v3" }), 2);
   assert.equal(await r.hset("h", "f1", "v1b", "f4", "v4"), 1);
@@ -71,7 +80,7 @@ test("hash family", async () => {
   assert.equal(await r.exists("h"), 0);
 });
 
-test("hrandfield", async () => {
+test("hrandfield", T, async () => {
   await r.hset("h", { a: "1", b: "2", c: "3" });
   assert.ok(["a", "b", "c"].includes(await r.hrandfield("h")));
   const two = await r.hrandfield("h", 2);
@@ -88,7 +97,7 @@ test("hrandfield", async () => {
   assert.deepEqual(await r.hrandfield("nokey", 3), []);
 });
 
-test("hscan", async () => {
+test("hscan", T, async () => {
   await r.hset("small", { a: "1", b: "2" });
   assert.deepEqual(await r.hscan("small", 0), ["0", ["a", "1", "b", "2"]]);
   assert.deepEqual(await r.hscan("nokey", 0), ["0", []]);
@@ -110,13 +119,13 @@ test("hscan", async () => {
   assert.deepEqual(matched.sort(), Object.keys(big).filter((f) => f.startsWith("field:99")).sort());
 });
 
-test("hgetset through call()", async () => {
+test("hgetset through call()", T, async () => {
   assert.equal(await r.call("HGETSET", "h", "f", "x"), null);
   assert.equal(await r.call("HGETSET", "h", "f", "y"), "x");
   assert.equal(await r.hget("h", "f"), "y");
 });
 
-test("pipeline", async () => {
+test("pipeline", T, async () => {
   const results = await r
     .pipeline()
     .hset("p", "a", "1")
@@ -131,7 +140,7 @@ test("pipeline", async () => {
   assert.deepEqual(results[5], [null, { a: "x" }]);
 });
 
-test("transaction", async () => {
+test("transaction", T, async () => {
   const results = await r
     .multi()
     .hset("t", { a: "1", b: "2" })
@@ -142,7 +151,7 @@ test("transaction", async () => {
   assert.deepEqual(results, [[null, 2], [null, 6], [null, "6"], [null, { a: "z", b: "2" }]]);
 });
 
-test("transaction: a run-time error does not roll back", async () => {
+test("transaction: a run-time error does not roll back", T, async () => {
   const results = await r.multi().hset("t", "a", "x").hincrby("t", "a", 1).hset("t", "b", "y").exec();
   assert.deepEqual(results[0], [null, 1]);
   assert.equal(results[1][0].message, "ERR hash value is not an integer");
@@ -150,7 +159,7 @@ test("transaction: a run-time error does not roll back", async () => {
   assert.deepEqual(await r.hgetall("t"), { a: "x", b: "y" });
 });
 
-test("transaction: a queue-time error aborts EXEC", async () => {
+test("transaction: a queue-time error aborts EXEC", T, async () => {
   await assert.rejects(r.multi().hset("t", "a", "1").call("HGET", "t").exec(), (err) => {
     assert.equal(err.message, "EXECABORT Transaction discarded because of previous errors.");
     assert.equal(err.previousErrors[0].message, "ERR wrong number of arguments for 'hget' command");
@@ -159,7 +168,7 @@ test("transaction: a queue-time error aborts EXEC", async () => {
   assert.equal(await r.exists("t"), 0);
 });
 
-test("watch", async () => {
+test("watch", T, async () => {
   await r.hset("w", "n", "1");
   assert.equal(await r.watch("w"), "OK");
   const n = Number(await r.hget("w", "n"));
@@ -167,7 +176,7 @@ test("watch", async () => {
   assert.equal(await r.hget("w", "n"), "2");
 });
 
-test("watch: a conflicting write makes EXEC answer null", async () => {
+test("watch: a conflicting write makes EXEC answer null", T, async () => {
   const other = connect();
   await r.hset("w", "n", "1");
   await r.watch("w");
@@ -175,10 +184,9 @@ test("watch: a conflicting write makes EXEC answer null", async () => {
   await other.hset("w", "n", "100");
   assert.equal(await r.multi().hset("w", "n", "2").exec(), null);
   assert.equal(await r.hget("w", "n"), "100");
-  other.disconnect();
 });
 
-test("expiry", async () => {
+test("expiry", T, async () => {
   await r.hset("e", "f", "v");
   assert.equal(await r.ttl("e"), -1);
   assert.equal(await r.expire("e", 100), 1);
@@ -198,7 +206,7 @@ test("expiry", async () => {
   assert.equal(await r.ttl("e"), -2);
 });
 
-test("reconnect after the server restarts", async () => {
+test("reconnect after the server restarts", T, async () => {
   await r.hset("before", "f", "v");
   let reconnected = false;
   r.once("ready", () => (reconnected = true));
