@@ -68,14 +68,14 @@ constexpr std::string_view kObjectKeyFlags = "readonly";
 constexpr CommandSpec kObjectSubcommands[] = {
     // name       handler                flags            arity first last step
     {"encoding",  ObjectEncodingCommand, kObjectKeyFlags, 3,    2,    2,   1, {},
-     "Return the internal encoding for a Redis object", "2.2.3", "generic", "key"},
+     "Inspect the internal encoding of a Redis object", "2.2.3", "generic", "key"},
     {"freq",      ObjectFreqCommand,     kObjectKeyFlags, 3,    2,    2,   1, {},
-     "Return the logarithmic access frequency counter of a Redis object", "4.0.0", "generic",
+     "Get the logarithmic access frequency counter of a Redis object", "4.0.0", "generic",
      "key"},
     {"idletime",  ObjectIdletimeCommand, kObjectKeyFlags, 3,    2,    2,   1, {},
      "Get the time since a Redis object was last accessed", "2.2.3", "generic", "key"},
     {"refcount",  ObjectRefcountCommand, kObjectKeyFlags, 3,    2,    2,   1, {},
-     "Return the reference count of the a Redis object", "2.2.3", "generic", "key"},
+     "Get the number of references to the value of the key", "2.2.3", "generic", "key"},
     {"help",      ObjectHelpCommand,     "loading stale", 2,    0,    0,   0, {},
      "Show helpful text about the different subcommands", "6.2.0", "generic", ""},
 };

@@ -218,6 +218,10 @@ Status LatencyHistogramCommand(Context& ctx, const Arg* argv, int argc) {
 }
 
 Status LatencyHelpCommand(Context& ctx, const Arg*, int) {
+  // One line in Redis's text, longer than ours.
+  static constexpr std::string_view kHistogramHelp =
+      "    Return a cumulative distribution of latencies in the format of a histogram for the "
+      "specified command names.";
   static constexpr std::string_view kHelp[] = {
       "DOCTOR",
       "    Return a human readable latency analysis report.",
@@ -231,8 +235,7 @@ Status LatencyHelpCommand(Context& ctx, const Arg*, int) {
       "    Reset latency data of one or more <event> classes.",
       "    (default: reset all data for all event classes)",
       "HISTOGRAM [COMMAND ...]",
-      "    Return a cumulative distribution of latencies in the format of a histogram for the "
-      "specified command names.",
+      kHistogramHelp,
       "    If no commands are specified then all histograms are replied.",
   };
   return ReplyWithHelp(ctx, "LATENCY", kHelp);
@@ -413,7 +416,7 @@ constexpr CommandSpec kObserveCommands[] = {
      kLatencySubcommands, "A container for latency diagnostics commands", "2.8.13", "server",
      ""},
     {"debug",   DebugCommand,   "admin noscript loading stale", -2,   0,    0,   0, {},
-     "A container for debugging commands", "1.0.0", "server", "subcommand [arg [arg ...]]"},
+     "A container for debugging commands", "1.0.0", "server", ""},
 };
 // clang-format on
 

@@ -38,6 +38,7 @@ start_server() {
   n=$(($(cat "$CLIENTS_STATE/starts" 2>/dev/null || echo 0) + 1))
   echo "$n" >"$CLIENTS_STATE/starts"
   log="$CLIENTS_STATE/server.$n.log"
+  : >"$log"  # exists before the background job opens it, for the readiness loop below
   case "$CLIENTS_SERVER" in
     hashkv)
       "$HASHKV_SERVER" --port "$want" --bind 127.0.0.1 >"$log" 2>&1 &

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "commands/command_table.h"
@@ -135,7 +136,8 @@ class Client {
 
 // A monitoring client with a connection to push to.
 struct Monitor {
-  explicit Monitor(Engine& engine, std::string addr = "127.0.0.1:50000") : client(engine, addr) {
+  explicit Monitor(Engine& engine, std::string addr = "127.0.0.1:50000")
+      : client(engine, std::move(addr)) {
     client.session().hooks = &hooks;
     EXPECT_EQ(client.Run({"MONITOR"}), "+OK\r\n");
   }
@@ -565,6 +567,7 @@ TEST(LatencyTest, Help) {
 TEST(LatencyTest, HistogramBucketsAsRedisReportsThem) {
   // hdr_histogram's log-2 iteration from 1024 ns reports these microsecond bounds.
   std::vector<int64_t> bounds;
+  bounds.reserve(9);
   for (int k = 0; k < 9; ++k) bounds.push_back(CommandStats::BucketMicros(k));
   EXPECT_EQ(bounds, (std::vector<int64_t>{1, 2, 4, 8, 16, 33, 66, 132, 264}));
   CommandStats st;

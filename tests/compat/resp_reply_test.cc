@@ -152,12 +152,13 @@ TEST(ScenarioParseTest, MarkersDirectivesAndExpansion) {
 TEST(ScenarioParseTest, ConnectionsCapturesAndSilentSteps) {
   std::vector<Step> steps;
   std::string error;
-  ASSERT_TRUE(ParseScenario("!conn2 !ignore !set:c2 CLIENT ID\n"
-                            "CLIENT KILL ID {$c2}\n"
-                            "!conn2 @closed\n"
-                            "!noreply CLIENT REPLY OFF\n"
-                            "!resp3 !set:a=addr CLIENT INFO\n",
-                            "t.txt", &steps, &error))
+  ASSERT_TRUE(
+      ParseScenario("!conn2 !ignore !set:c2 CLIENT ID\n"
+                    "CLIENT KILL ID {$c2}\n"
+                    "!conn2 @closed\n"
+                    "!noreply CLIENT REPLY OFF\n"
+                    "!resp3 !set:a=addr CLIENT INFO\n",
+                    "t.txt", &steps, &error))
       << error;
   ASSERT_EQ(steps.size(), 5u);
   EXPECT_EQ(steps[0].conn, 2);

@@ -27,10 +27,10 @@ struct Step {
   std::vector<std::string> args;
   std::string inline_bytes;  // !inline: these bytes are sent instead of a multibulk request
   Compare compare = Compare::kExact;
-  bool resp3 = false;   // !resp3: sent on the side's RESP3 connection (HELLO 3)
-  bool closes = false;  // !closes: both servers must close the connection after the reply
-  int sleep_ms = 0;     // @sleep: nothing is sent; the run pauses (to let keys expire)
-  int conn = 1;         // !conn2 .. !conn9: which of the side's clients sends it
+  bool resp3 = false;          // !resp3: sent on the side's RESP3 connection (HELLO 3)
+  bool closes = false;         // !closes: both servers must close the connection after the reply
+  int sleep_ms = 0;            // @sleep: nothing is sent; the run pauses (to let keys expire)
+  int conn = 1;                // !conn2 .. !conn9: which of the side's clients sends it
   bool no_reply = false;       // !noreply: neither server answers (CLIENT REPLY OFF/SKIP)
   bool expect_closed = false;  // @closed: nothing is sent; both must have closed the connection
   bool uses_vars = false;      // an argument holds {$NAME}, filled in per side when sent

@@ -88,7 +88,8 @@ std::string Canonical(const Reply& r, bool pairs) {
   for (size_t i = 0; i < r.elements.size(); i += step) {
     const Reply& e = r.elements[i];
     // RESP3 HRANDFIELD ... WITHVALUES: [field, value] arrays keep their own order.
-    std::string item = pairs && e.type == '*' && e.elements.size() == 2 ? e.raw : Canonical(e, false);
+    std::string item =
+        pairs && e.type == '*' && e.elements.size() == 2 ? e.raw : Canonical(e, false);
     if (group) item += Canonical(r.elements[i + 1], false);
     items.push_back(std::move(item));
   }
@@ -174,8 +175,8 @@ bool ParseScenario(std::string_view text, const std::string& name, std::vector<S
       } else if (marker.size() == 6 && marker.substr(0, 5) == "!conn" && marker[5] >= '1' &&
                  marker[5] <= '9') {
         step.conn = marker[5] - '0';
-      } else if (marker.substr(0, 5) == "!set:" && marker.size() > 5 &&
-                 marker.find('=') != 5 && marker.back() != '=') {
+      } else if (marker.substr(0, 5) == "!set:" && marker.size() > 5 && marker.find('=') != 5 &&
+                 marker.back() != '=') {
         step.capture = std::string(marker.substr(5));
       } else {
         *error = where + ": unknown marker '" + std::string(marker) + "'";
@@ -196,8 +197,7 @@ bool ParseScenario(std::string_view text, const std::string& name, std::vector<S
       if (directive == "@requirepass") {
         std::string_view password = take_token();
         skip_space();
-        if (options == nullptr || !steps->empty() || !plain || password.empty() ||
-            !rest.empty()) {
+        if (options == nullptr || !steps->empty() || !plain || password.empty() || !rest.empty()) {
           *error = where +
                    ": @requirepass takes one password and comes before the first command, in "
                    "a scenario file";
@@ -293,9 +293,9 @@ std::string MaskHelloId(std::string_view raw) {
   Reply tree;
   size_t length = 0;
   std::string error;
-  if (ParseReply(raw, &length, &tree, &error) != ParseStatus::kComplete ||
-      length != raw.size() || (tree.type != '%' && tree.type != '*') || tree.is_null ||
-      tree.elements.size() % 2 != 0 || !tree.attribute.empty()) {
+  if (ParseReply(raw, &length, &tree, &error) != ParseStatus::kComplete || length != raw.size() ||
+      (tree.type != '%' && tree.type != '*') || tree.is_null || tree.elements.size() % 2 != 0 ||
+      !tree.attribute.empty()) {
     return std::string(raw);
   }
   std::string out(raw.substr(0, raw.find("\r\n") + 2));
@@ -394,7 +394,7 @@ bool Side::Send(const Step& step, std::string* error) {
     if (!Substitute(step.args, &split, error)) return false;
     args = &split;
   }
-  if (!step.inline_bytes.empty() && endpoint_.is_redis) {
+  if (!step.inline_bytes.empty()) {
     std::string_view line(step.inline_bytes);
     line.remove_suffix(2);
     if (!SplitInlineArgs(line, split)) split.clear();
@@ -413,8 +413,8 @@ bool Side::Send(const Step& step, std::string* error) {
     pending_.push_back({Kind::kEmulated, link_id, "", step.capture});
     return conn->Write(request, error);
   }
-  pending_.push_back({step.no_reply ? Kind::kNone : Kind::kPlain, link_id, "", step.capture,
-                      is_auth});
+  pending_.push_back(
+      {step.no_reply ? Kind::kNone : Kind::kPlain, link_id, "", step.capture, is_auth});
   return conn->Write(step.inline_bytes.empty() ? EncodeCommand(*args) : step.inline_bytes, error);
 }
 
@@ -565,8 +565,8 @@ RunResult RunSteps(const std::vector<Step>& steps, Side& redis, Side& hashkv, si
     if (expected.empty() && got.empty()) return;
     if (Trace()) {
       std::fprintf(stderr, "%s (HELLO 3 first)\n  redis:  \"%s\"\n  %s: \"%s\"\n",
-                   Describe(step).c_str(), Escape(expected).c_str(),
-                   hashkv.endpoint().name.c_str(), Escape(got).c_str());
+                   Describe(step).c_str(), Escape(expected).c_str(), hashkv.endpoint().name.c_str(),
+                   Escape(got).c_str());
     }
     if (MaskHelloId(expected) != MaskHelloId(got)) {
       report(Describe(step) + ": the HELLO 3 sent on the connection first differs (ids aside)" +

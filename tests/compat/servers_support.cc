@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <map>
 #include <cstdlib>
+#include <map>
 #include <thread>
 
 #include "compat/connection.h"

@@ -1,9 +1,15 @@
 /* hiredis against hashkv: cc hiredis_example.c $(pkg-config --cflags --libs hiredis) */
-#include <assert.h>
 #include <hiredis/hiredis.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+static void expect(int ok, const char *what) {
+  if (!ok) {
+    fprintf(stderr, "unexpected reply to %s\n", what);
+    exit(1);
+  }
+}
 
 int main(void) {
   const char *port = getenv("REDIS_PORT");
@@ -12,12 +18,13 @@ int main(void) {
     fprintf(stderr, "connect: %s\n", c ? c->errstr : "out of memory");
     return 1;
   }
+  freeReplyObject(redisCommand(c, "DEL user:1"));
   redisReply *reply = redisCommand(c, "HSET user:1 name %s lang %s", "Ada", "C");
-  assert(reply->type == REDIS_REPLY_INTEGER && reply->integer == 2);
+  expect(reply->type == REDIS_REPLY_INTEGER && reply->integer == 2, "HSET");
   freeReplyObject(reply);
 
-  reply = redisCommand(c, "HGETSET user:1 lang %s", "C++");
-  assert(reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "C") == 0);
+  reply = redisCommand(c, "HGETSET user:1 lang %s", "C++"); /* the previous value */
+  expect(reply->type == REDIS_REPLY_STRING && strcmp(reply->str, "C") == 0, "HGETSET");
   freeReplyObject(reply);
 
   /* Pipelined: queue the requests, then read the replies in order. */
@@ -26,8 +33,8 @@ int main(void) {
   redisAppendCommand(c, "EXPIRE user:1 60");
   redisAppendCommand(c, "EXEC");
   for (int i = 0; i < 4; i++) {
-    assert(redisGetReply(c, (void **)&reply) == REDIS_OK);
-    if (i == 3) assert(reply->type == REDIS_REPLY_ARRAY && reply->elements == 2);
+    expect(redisGetReply(c, (void **)&reply) == REDIS_OK, "the pipeline");
+    if (i == 3) expect(reply->type == REDIS_REPLY_ARRAY && reply->elements == 2, "EXEC");
     freeReplyObject(reply);
   }
   redisFree(c);

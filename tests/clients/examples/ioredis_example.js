@@ -4,6 +4,7 @@ const Redis = require("ioredis");
 
 (async () => {
   const redis = new Redis({ port: Number(process.env.REDIS_PORT || 6379) });
+  await redis.del("user:1");
   await redis.hset("user:1", { name: "Ada", lang: "C" });
   assert.equal(await redis.call("HGETSET", "user:1", "lang", "C++"), "C");
   assert.deepEqual(await redis.hgetall("user:1"), { name: "Ada", lang: "C++" });

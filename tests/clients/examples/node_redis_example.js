@@ -8,6 +8,7 @@ const { createClient } = require("redis");
     RESP: 3,
   }).on("error", (err) => console.error(err));
   await client.connect();
+  await client.del("user:1");
   await client.hSet("user:1", { name: "Ada", lang: "C" });
   assert.equal(await client.sendCommand(["HGETSET", "user:1", "lang", "C++"]), "C");
   assert.deepEqual(await client.hGetAll("user:1"), { name: "Ada", lang: "C++" });

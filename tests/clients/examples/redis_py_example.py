@@ -4,6 +4,7 @@ import os
 import redis
 
 r = redis.Redis(port=int(os.environ.get("REDIS_PORT", 6379)), decode_responses=True)
+r.delete("user:1")
 r.hset("user:1", mapping={"name": "Ada", "lang": "C"})
 assert r.execute_command("HGETSET", "user:1", "lang", "C++") == "C"  # the previous value
 assert r.hgetall("user:1") == {"name": "Ada", "lang": "C++"}

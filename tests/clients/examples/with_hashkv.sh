@@ -4,8 +4,9 @@ set -euo pipefail
 log=$(mktemp)
 hashkv-server --port 0 >"$log" 2>&1 &  # port 0: hashkv picks a free port and logs it
 pid=$!
-trap 'kill $pid; wait $pid; rm -f "$log"' EXIT
-until grep -q 'Ready to accept connections' "$log"; do sleep 0.02; done
+trap 'kill $pid; rm -f "$log"' EXIT
+for _ in $(seq 250); do grep -q 'Ready to accept connections' "$log" && break; sleep 0.02; done
 REDIS_PORT=$(sed -n 's/.*Running mode=standalone, port=\([0-9]*\)\..*/\1/p' "$log")
+[ -n "$REDIS_PORT" ] || { cat "$log"; exit 1; }
 export REDIS_PORT REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 "$@"

@@ -28,23 +28,23 @@ using Context = std::unique_ptr<redisContext, ContextDeleter>;
 
 int failures = 0;  // in the current section
 
-#define CHECK_EQ(got, want)                                                                  \
-  do {                                                                                       \
-    const auto& g_ = (got);                                                                  \
-    const auto& w_ = (want);                                                                 \
-    if (!(g_ == w_)) {                                                                       \
-      std::printf("  %s:%d: %s\n    got:  %s\n    want: %s\n", __FILE__, __LINE__, #got,     \
-                  Str(g_).c_str(), Str(w_).c_str());                                         \
-      ++failures;                                                                            \
-    }                                                                                        \
+#define CHECK_EQ(got, want)                                                              \
+  do {                                                                                   \
+    const auto& g_ = (got);                                                              \
+    const auto& w_ = (want);                                                             \
+    if (!(g_ == w_)) {                                                                   \
+      std::printf("  %s:%d: %s\n    got:  %s\n    want: %s\n", __FILE__, __LINE__, #got, \
+                  Str(g_).c_str(), Str(w_).c_str());                                     \
+      ++failures;                                                                        \
+    }                                                                                    \
   } while (0)
 
-#define CHECK(cond)                                                     \
-  do {                                                                  \
-    if (!(cond)) {                                                      \
+#define CHECK(cond)                                                          \
+  do {                                                                       \
+    if (!(cond)) {                                                           \
       std::printf("  %s:%d: CHECK(%s) failed\n", __FILE__, __LINE__, #cond); \
-      ++failures;                                                       \
-    }                                                                   \
+      ++failures;                                                            \
+    }                                                                        \
   } while (0)
 
 std::string Str(const std::string& s) { return s; }
@@ -126,8 +126,7 @@ void HashFamily(redisContext* c) {
            "\"f6\", \"v6\", \"f7\", \"v7\"]");
   CHECK_EQ(Run(c, {"HGETALL", "nokey"}), "[]");
   CHECK_EQ(Run(c, {"HKEYS", "h"}), "[\"f1\", \"f2\", \"f3\", \"f4\", \"f5\", \"f6\", \"f7\"]");
-  CHECK_EQ(Run(c, {"HVALS", "h"}),
-           "[\"v1b\", \"v2\", \"v3\", \"v4\", \"v5\", \"v6\", \"v7\"]");
+  CHECK_EQ(Run(c, {"HVALS", "h"}), "[\"v1b\", \"v2\", \"v3\", \"v4\", \"v5\", \"v6\", \"v7\"]");
   CHECK_EQ(Run(c, {"HLEN", "h"}), ":7");
   CHECK_EQ(Run(c, {"HSTRLEN", "h", "f1"}), ":3");
   CHECK_EQ(Run(c, {"HSTRLEN", "h", "nope"}), ":0");
@@ -183,8 +182,8 @@ void HScan(redisContext* c) {
   std::string cursor = "0";
   int calls = 0;
   do {
-    Reply r(static_cast<redisReply*>(
-        redisCommand(c, "HSCAN big %s COUNT %d", cursor.c_str(), 100)));
+    Reply r(
+        static_cast<redisReply*>(redisCommand(c, "HSCAN big %s COUNT %d", cursor.c_str(), 100)));
     if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 2) {
       CHECK_EQ(Show(r.get()), "[cursor, [...]]");
       return;
@@ -218,8 +217,8 @@ void Pipeline(redisContext* c) {
   redisAppendCommand(c, "HGET p a");
   redisAppendCommand(c, "HINCRBY p a 1");
   redisAppendCommand(c, "HGETALL p");
-  const char* want[] = {":1",      ":3", "\"3\"", "\"x\"", "-ERR hash value is not an integer",
-                        "[\"a\", \"x\"]"};
+  const char* want[] = {
+      ":1", ":3", "\"3\"", "\"x\"", "-ERR hash value is not an integer", "[\"a\", \"x\"]"};
   for (const char* w : want) {
     redisReply* raw = nullptr;
     CHECK_EQ(redisGetReply(c, reinterpret_cast<void**>(&raw)), REDIS_OK);
@@ -241,8 +240,8 @@ std::vector<std::string> Pipelined(redisContext* c, const std::vector<const char
 }
 
 void Transaction(redisContext* c) {
-  CHECK_EQ(Pipelined(c, {"MULTI", "HSET t a 1 b 2", "HINCRBY t a 5", "HGETSET t a z",
-                         "HGETALL t", "EXEC"}),
+  CHECK_EQ(Pipelined(c, {"MULTI", "HSET t a 1 b 2", "HINCRBY t a 5", "HGETSET t a z", "HGETALL t",
+                         "EXEC"}),
            (std::vector<std::string>{"+OK", "+QUEUED", "+QUEUED", "+QUEUED", "+QUEUED",
                                      "[:2, :6, \"6\", [\"a\", \"z\", \"b\", \"2\"]]"}));
   // A run-time error inside EXEC is that command's reply; the others still apply.
@@ -316,9 +315,15 @@ int main() {
   std::printf("hiredis %d.%d.%d against %s\n", HIREDIS_MAJOR, HIREDIS_MINOR, HIREDIS_PATCH,
               std::getenv("CLIENTS_SERVER"));
   const std::pair<const char*, std::function<void(redisContext*)>> sections[] = {
-      {"hash family", HashFamily}, {"hrandfield", HRandField},   {"hscan", HScan},
-      {"hgetset", HGetSet},        {"pipeline", Pipeline},       {"transaction", Transaction},
-      {"watch", Watch},            {"expiry", Expiry},           {"reconnect", Reconnect},
+      {"hash family", HashFamily},
+      {"hrandfield", HRandField},
+      {"hscan", HScan},
+      {"hgetset", HGetSet},
+      {"pipeline", Pipeline},
+      {"transaction", Transaction},
+      {"watch", Watch},
+      {"expiry", Expiry},
+      {"reconnect", Reconnect},
   };
   int failed = 0;
   for (const auto& [name, fn] : sections) {
