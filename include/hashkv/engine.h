@@ -105,7 +105,9 @@ class Engine {
   // transaction.cc: inside MULTI, queues the command, replies +QUEUED and returns true.
   bool QueueIfInMulti(Session& session, const CommandSpec& spec, std::span<const Arg> argv,
                       RespWriter& writer);
-  void RejectInTransaction(Session& session);
+  // A rejected request inside MULTI dooms the transaction; a rejected EXEC aborts it at once
+  // and `error` becomes EXECABORT's.
+  void RejectInTransaction(Session& session, std::span<const Arg> argv, std::string* error);
   void DropReplyIfSilenced(Session& session, std::string& out, size_t reply_start);
   // observer.cc: false with Redis's error line for DEBUG while enable-debug-command forbids
   // it, and for keyspace commands from a MONITOR client.

@@ -107,6 +107,22 @@ size_t ArgvMem(const Arg* argv, int argc) {
   return n;
 }
 
+// getClientTypeByName: every client here is a normal one (a MONITOR client too, as in Redis);
+// there are no replicas, masters or subscribers.
+enum class ClientType : uint8_t { kAny, kNormal, kOther, kUnknown };
+
+// An argument printed with Redis's '%s': up to its first NUL.
+std::string_view AsCString(std::string_view arg) { return arg.substr(0, arg.find('\0')); }
+
+ClientType ParseClientType(std::string_view name) {
+  if (EqualsIgnoreCase(name, "normal")) return ClientType::kNormal;
+  if (EqualsIgnoreCase(name, "master") || EqualsIgnoreCase(name, "replica") ||
+      EqualsIgnoreCase(name, "slave") || EqualsIgnoreCase(name, "pubsub")) {
+    return ClientType::kOther;
+  }
+  return ClientType::kUnknown;
+}
+
 Status ClientIdCommand(Context& ctx, const Arg*, int) {
   return ctx.ReplyWithLongLong(static_cast<int64_t>(ctx.session().id()));
 }
@@ -157,16 +173,14 @@ Status ClientListCommand(Context& ctx, const Arg* argv, int argc) {
   std::string out;
   if (argc == 4 && EqualsIgnoreCase(argv[2], "type")) {
     std::string_view type = argv[3];
-    bool normal = EqualsIgnoreCase(type, "normal");
-    if (!normal && !EqualsIgnoreCase(type, "master") && !EqualsIgnoreCase(type, "replica") &&
-        !EqualsIgnoreCase(type, "slave") && !EqualsIgnoreCase(type, "pubsub")) {
+    ClientType parsed = ParseClientType(type);
+    if (parsed == ClientType::kUnknown) {
       std::string line = "ERR Unknown client type '";
-      line.append(type);
+      line.append(AsCString(type));
       line.push_back('\'');
       return ctx.ReplyWithError(line);
     }
-    // Every client here is a normal one: no replicas, masters or subscribers.
-    if (normal) {
+    if (parsed == ClientType::kNormal) {
       engine.ForEachSession([&](Session& s) {
         if (Listed(s, *self)) AppendClientInfo(&out, s, now, &s == self ? self_mem : 0);
       });
@@ -197,19 +211,6 @@ Status ClientInfoCommand(Context& ctx, const Arg* argv, int argc) {
   return ctx.ReplyWithVerbatim(out);
 }
 
-// getClientTypeByName: every client here is a normal one (a MONITOR client too, as in Redis);
-// there are no replicas, masters or subscribers.
-enum class ClientType : uint8_t { kAny, kNormal, kOther, kUnknown };
-
-ClientType ParseClientType(std::string_view name) {
-  if (EqualsIgnoreCase(name, "normal")) return ClientType::kNormal;
-  if (EqualsIgnoreCase(name, "master") || EqualsIgnoreCase(name, "replica") ||
-      EqualsIgnoreCase(name, "slave") || EqualsIgnoreCase(name, "pubsub")) {
-    return ClientType::kOther;
-  }
-  return ClientType::kUnknown;
-}
-
 // networking.c clientKillCommand (7.0): the old form CLIENT KILL addr:port answers +OK or an
 // error and may kill the caller; the new form takes filter/value pairs, checked left to right,
 // answers the number killed and skips the caller unless SKIPME no.
@@ -238,7 +239,7 @@ Status ClientKillCommand(Context& ctx, const Arg* argv, int argc) {
         type = ParseClientType(value);
         if (type == ClientType::kUnknown) {
           std::string line = "ERR Unknown client type '";
-          line.append(value.substr(0, value.find('\0')));
+          line.append(AsCString(value));
           line.push_back('\'');
           return ctx.ReplyWithError(line);
         }
@@ -253,7 +254,7 @@ Status ClientKillCommand(Context& ctx, const Arg* argv, int argc) {
         // one too, as in Redis).
         if (value != "default") {
           std::string line = "ERR No such user '";
-          line.append(value.substr(0, value.find('\0')));
+          line.append(AsCString(value));
           line.push_back('\'');
           return ctx.ReplyWithError(line);
         }

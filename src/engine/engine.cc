@@ -156,7 +156,7 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
   // (EXECABORT).
   if (spec == nullptr || (!nested && (!ObserverAllows(session, *spec, &error) ||
                                       !AuthAllows(session, *spec, &error)))) {
-    if (!nested) RejectInTransaction(session);
+    if (!nested) RejectInTransaction(session, argv, &error);
     writer.Error(error);
     CountErrorReply(error);
     if (!nested) CountRejected(spec, parent, argv);

@@ -3,8 +3,10 @@
 #include "engine/transaction.h"
 
 #include <algorithm>
+#include <string>
 #include <string_view>
 
+#include "commands/args.h"
 #include "commands/command_table.h"
 #include "engine/session.h"
 #include "hashkv/engine.h"
@@ -52,7 +54,16 @@ bool Engine::QueueIfInMulti(Session& session, const CommandSpec& spec, std::span
   return true;
 }
 
-void Engine::RejectInTransaction(Session& session) {
+void Engine::RejectInTransaction(Session& session, std::span<const Arg> argv, std::string* error) {
+  // Redis's rejectCommand: an EXEC that cannot run (wrong arity) ends the transaction, and
+  // the WATCHes, even outside MULTI, naming the reason.
+  if (EqualsIgnoreCase(argv[0], "exec")) {
+    std::string_view reason = *error;
+    if (reason.starts_with("ERR ")) reason.remove_prefix(4);
+    *error = std::string("EXECABORT Transaction discarded because of: ").append(reason);
+    DiscardTransaction(*watches_, session);
+    return;
+  }
   if (session.tx.in_multi) session.tx.dirty_exec = true;
 }
 

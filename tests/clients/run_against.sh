@@ -112,8 +112,12 @@ REDIS_PORT=$(cat "$CLIENTS_STATE/port")
 export REDIS_HOST=127.0.0.1 REDIS_PORT REDIS_URL="redis://127.0.0.1:$REDIS_PORT"
 export CLIENTS_RESTART="'$here/run_against.sh' --restart"
 
+# In the background so that a TERM (a ctest timeout) runs the EXIT trap and stops the server.
+"$@" &
+child=$!
+trap 'kill "$child" 2>/dev/null; exit 143' TERM INT HUP
 status=0
-"$@" || status=$?
+wait "$child" || status=$?
 if [ "$status" -ne 0 ]; then
   for log in "$CLIENTS_STATE"/server.*.log; do
     echo "---- $CLIENTS_SERVER log $(basename "$log") (last 20 lines)"

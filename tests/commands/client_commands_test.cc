@@ -77,6 +77,13 @@ TEST(ClientKillTest, Errors) {
   EXPECT_EQ(d.Run({"CLIENT", "KILL", "TYPE", "foo", "ID", "x"}),
             "-ERR Unknown client type 'foo'\r\n");
   EXPECT_EQ(d.Run({"CLIENT", "KILL", "TYPE", "a\r\nb"}), "-ERR Unknown client type 'a  b'\r\n");
+  // Printed as C strings, up to a NUL.
+  EXPECT_EQ(d.Run({"CLIENT", "KILL", "TYPE", std::string_view("a\0b", 3)}),
+            "-ERR Unknown client type 'a'\r\n");
+  EXPECT_EQ(d.Run({"CLIENT", "KILL", "USER", std::string_view("default\0x", 9)}),
+            "-ERR No such user 'default'\r\n");
+  EXPECT_EQ(d.Run({"CLIENT", "LIST", "TYPE", std::string_view("x\0y", 3)}),
+            "-ERR Unknown client type 'x'\r\n");
   EXPECT_FALSE(d.session().close_after_reply);
 }
 

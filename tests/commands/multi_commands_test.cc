@@ -90,10 +90,36 @@ TEST(MultiCommandsTest, ExecAndDiscardWithoutMulti) {
 TEST(MultiCommandsTest, Arity) {
   EngineDriver d;
   EXPECT_EQ(d.Run({"MULTI", "x"}), "-ERR wrong number of arguments for 'multi' command\r\n");
-  EXPECT_EQ(d.Run({"EXEC", "x"}), "-ERR wrong number of arguments for 'exec' command\r\n");
+  EXPECT_EQ(d.Run({"EXEC", "x"}),
+            "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' "
+            "command\r\n");
   EXPECT_EQ(d.Run({"DISCARD", "x"}), "-ERR wrong number of arguments for 'discard' command\r\n");
   EXPECT_EQ(d.Run({"WATCH"}), "-ERR wrong number of arguments for 'watch' command\r\n");
   EXPECT_EQ(d.Run({"UNWATCH", "x"}), "-ERR wrong number of arguments for 'unwatch' command\r\n");
+}
+
+// Redis's rejectCommand aborts at once when the rejected command is EXEC itself.
+TEST(MultiCommandsTest, ExecWithWrongArityDiscardsTheTransaction) {
+  EngineDriver d;
+  Client other(d.engine());
+  constexpr std::string_view kAbort =
+      "-EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' "
+      "command\r\n";
+  EXPECT_EQ(d.Run({"WATCH", "k"}), kOk);
+  EXPECT_EQ(d.Run({"MULTI"}), kOk);
+  EXPECT_EQ(d.Run({"HSET", "h", "f", "v"}), kQueued);
+  EXPECT_EQ(d.Run({"EXEC", "x"}), kAbort);
+  EXPECT_EQ(d.Run({"EXEC"}), "-ERR EXEC without MULTI\r\n");
+  EXPECT_EQ(d.engine().keyspace().db(0).size(), 0u);
+  EXPECT_EQ(d.engine().watches().watch_count(), 0u);
+
+  // Outside MULTI it still drops the WATCHes.
+  EXPECT_EQ(d.Run({"WATCH", "k"}), kOk);
+  EXPECT_EQ(d.Run({"exec", "x", "y"}), kAbort);
+  other.Run({"HSET", "k", "f", "v"});
+  EXPECT_EQ(ExecAfterWatch(d), kExecRan);
+  std::string errors = d.Run({"INFO", "errorstats"});
+  EXPECT_NE(errors.find("errorstat_EXECABORT:count=2"), std::string::npos) << errors;
 }
 
 TEST(MultiCommandsTest, NestedMultiIsAnErrorThatKeepsTheTransaction) {

@@ -10,8 +10,12 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 command -v tmux >/dev/null || { echo "tmux is not installed (.ci/install-deps)"; exit 1; }
 session="hashkv-clients-cli-$$"
-out=$(mktemp)
-trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -f "$out"' EXIT
+# A tmux server of our own: with the shared default one, another test ending its last session
+# shuts the server down under us ("server exited unexpectedly").
+dir=$(mktemp -d)
+tmux() { command tmux -S "$dir/tmux.sock" "$@"; }
+out="$dir/transcript"
+trap 'tmux kill-server 2>/dev/null || true; rm -rf "$dir"' EXIT
 
 screen() { tmux capture-pane -p -J -S - -t "$session"; }
 prompts() { screen | grep -cE '^(127\.0\.0\.1:[0-9]+(\[[0-9]+\])?(\(TX\))?|not connected)> ' || true; }
