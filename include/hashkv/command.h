@@ -144,8 +144,11 @@ class Context {
   int64_t now_ms() const;  // the command's clock snapshot, as Redis's commandTimeSnapshot
   // Key lookups in the selected database with lazy expiry; LookupRead counts keyspace
   // hits and misses for INFO, as Redis's lookupKeyRead.
-  HashValue* LookupRead(std::string_view key);
-  HashValue* LookupWrite(std::string_view key);
+  // Both record the access time OBJECT IDLETIME reports unless `touch` is false (Redis's
+  // LOOKUP_NOTOUCH: TYPE, EXISTS, TTL and OBJECT look without touching) or the session is in
+  // CLIENT NO-TOUCH mode.
+  HashValue* LookupRead(std::string_view key, bool touch = true);
+  HashValue* LookupWrite(std::string_view key, bool touch = true);
   // --- WATCH invalidation, where Redis calls signalModifiedKey / signalFlushedDb: a write
   // handler reports each key it changed, after changing it.
   void SignalModifiedKey(std::string_view key);  // in the selected database

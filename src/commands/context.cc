@@ -98,9 +98,8 @@ Database& Context::db() { return engine_.keyspace().db(session_.db); }
 const Database& Context::db() const { return engine_.keyspace().db(session_.db); }
 int64_t Context::now_ms() const { return engine_.command_time_ms(); }
 
-HashValue* Context::LookupRead(std::string_view key) {
-  // CLIENT NO-TOUCH: lookups leave the access time (OBJECT IDLETIME) alone.
-  HashValue* value = db().Find(key, now_ms(), !session_.no_touch);
+HashValue* Context::LookupRead(std::string_view key, bool touch) {
+  HashValue* value = db().Find(key, now_ms(), touch && !session_.no_touch);
   if (value != nullptr) {
     ++engine_.stats().keyspace_hits;
   } else {
@@ -109,8 +108,8 @@ HashValue* Context::LookupRead(std::string_view key) {
   return value;
 }
 
-HashValue* Context::LookupWrite(std::string_view key) {
-  return db().Find(key, now_ms(), !session_.no_touch);
+HashValue* Context::LookupWrite(std::string_view key, bool touch) {
+  return db().Find(key, now_ms(), touch && !session_.no_touch);
 }
 
 // Every write reaches these, so nothing is hashed until some client WATCHes.

@@ -7,9 +7,10 @@ namespace hashkv {
 namespace {
 
 // Redis's objectCommandLookupOrReply: a missing key answers null, before anything else. The
-// lookup expires but does not touch (LOOKUP_NOTOUCH), so OBJECT never changes IDLETIME.
+// lookup expires and counts a hit or miss but does not touch (LOOKUP_NOTOUCH), so OBJECT never
+// changes IDLETIME.
 const HashValue* LookupOrNull(Context& ctx, std::string_view key) {
-  const HashValue* hash = ctx.db().Find(key, ctx.now_ms(), /*touch=*/false);
+  const HashValue* hash = ctx.LookupRead(key, /*touch=*/false);
   if (hash == nullptr) ctx.ReplyWithNull();
   return hash;
 }

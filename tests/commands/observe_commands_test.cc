@@ -675,6 +675,15 @@ TEST(ObjectIdletimeTest, NoTouchSessionsLeaveItAlone) {
   EXPECT_EQ(d.Run({"OBJECT", "IDLETIME", "h"}), ":0\r\n");
 }
 
+TEST(ObjectIdletimeTest, ObjectCountsKeyspaceHitsAndMisses) {
+  EngineDriver d;
+  d.Run({"HSET", "h", "f", "v"});
+  d.Run({"OBJECT", "ENCODING", "h"});
+  d.Run({"OBJECT", "IDLETIME", "nokey"});
+  EXPECT_EQ(d.engine().stats().keyspace_hits, 1u);
+  EXPECT_EQ(d.engine().stats().keyspace_misses, 1u);
+}
+
 TEST(ObjectIdletimeTest, HelpListsIdletime) {
   EngineDriver d;
   EXPECT_EQ(d.Run({"OBJECT", "HELP"}),
