@@ -7,7 +7,7 @@ server_bin=$1
 dir=$(mktemp -d)
 session="hashkv-cli-$$"
 cleanup() {
-  tmux kill-session -t "$session" 2>/dev/null || true
+  tmux -L "$session" kill-server 2>/dev/null || true
   [ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true
   rm -rf "$dir"
 }
@@ -22,7 +22,7 @@ for _ in $(seq 200); do
 done
 [ -n "$port" ] || { echo "server did not start"; cat "$dir/log"; exit 1; }
 
-screen() { tmux capture-pane -p -t "$session"; }
+screen() { tmux -L "$session" capture-pane -p -t "$session"; }
 wait_for() {  # wait_for REGEX: until the screen shows it (2 s)
   for _ in $(seq 100); do
     screen | grep -qE "$1" && return 0
@@ -33,7 +33,7 @@ wait_for() {  # wait_for REGEX: until the screen shows it (2 s)
   exit 1
 }
 
-tmux new-session -d -s "$session" -x 120 -y 30 "redis-cli -p $port"
+tmux -L "$session" new-session -d -s "$session" -x 120 -y 30 "redis-cli -p $port"
 wait_for "^127\.0\.0\.1:$port>"
 # Nothing but the prompt: no "ERR", no failed HELLO, no help-integration complaint.
 if screen | grep -vE "^127\.0\.0\.1:$port> *$|^ *$" | grep -q .; then
@@ -42,15 +42,15 @@ if screen | grep -vE "^127\.0\.0\.1:$port> *$|^ *$" | grep -q .; then
   exit 1
 fi
 # Typing a command name shows its argument hint, as redis-cli builds it from COMMAND DOCS.
-tmux send-keys -t "$session" "HGETSET k f "
+tmux -L "$session" send-keys -t "$session" "HGETSET k f "
 wait_for "HGETSET k f value"
-tmux send-keys -t "$session" "v" Enter
+tmux -L "$session" send-keys -t "$session" "v" Enter
 wait_for '^\(nil\)$'
-tmux send-keys -t "$session" "HGETSET k f w" Enter
+tmux -L "$session" send-keys -t "$session" "HGETSET k f w" Enter
 wait_for '^"v"$'
-tmux send-keys -t "$session" "HGETALL k" Enter
+tmux -L "$session" send-keys -t "$session" "HGETALL k" Enter
 wait_for '^1\) "f"$'
 wait_for '^2\) "w"$'
-tmux send-keys -t "$session" "HGET k" Enter
+tmux -L "$session" send-keys -t "$session" "HGET k" Enter
 wait_for "^\(error\) ERR wrong number of arguments for 'hget' command$"
 echo "redis-cli interactive: OK"
