@@ -74,16 +74,19 @@ Status DelCommand(Context& ctx, const Arg* argv, int argc) {
 }
 
 // EXISTS and TOUCH: keys found, repeats counted, each lookup counted as a keyspace hit or miss.
+// Only TOUCH updates the keys' access time (Redis's EXISTS looks up with LOOKUP_NOTOUCH).
 Status CountExistingCommand(Context& ctx, const Arg* argv, int argc) {
+  const bool touch = ctx.spec().name == "touch";
   int64_t found = 0;
   for (int i = 1; i < argc; ++i) {
-    if (ctx.LookupRead(argv[i]) != nullptr) ++found;
+    if (ctx.LookupRead(argv[i], touch) != nullptr) ++found;
   }
   return ctx.ReplyWithLongLong(found);
 }
 
 Status TypeCommand(Context& ctx, const Arg* argv, int) {
-  return ctx.ReplyWithSimpleString(ctx.LookupRead(argv[1]) != nullptr ? kHashTypeName : "none");
+  return ctx.ReplyWithSimpleString(
+      ctx.LookupRead(argv[1], /*touch=*/false) != nullptr ? kHashTypeName : "none");
 }
 
 // --- KEYS, SCAN, RANDOMKEY, DBSIZE
@@ -270,7 +273,7 @@ Status PExpireAtCommand(Context& ctx, const Arg* argv, int argc) {
 // --- TTL, PTTL, EXPIRETIME, PEXPIRETIME, PERSIST (ttlGenericCommand)
 
 Status TtlGeneric(Context& ctx, Arg key, bool output_ms, bool output_abs) {
-  if (ctx.LookupRead(key) == nullptr) return ctx.ReplyWithLongLong(-2);
+  if (ctx.LookupRead(key, /*touch=*/false) == nullptr) return ctx.ReplyWithLongLong(-2);
   int64_t expire = ctx.db().GetExpire(key);
   if (expire == -1) return ctx.ReplyWithLongLong(-1);
   int64_t ttl = output_abs ? expire : expire - ctx.now_ms();

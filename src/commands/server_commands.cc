@@ -50,6 +50,28 @@ Status LastSaveCommand(Context& ctx, const Arg*, int) {
   return ctx.ReplyWithLongLong(ctx.engine().start_time_ms() / 1000);
 }
 
+// hashkv keeps nothing on disk: SAVE and BGSAVE succeed at once with Redis's replies, so
+// scripts and clients that call them keep working.
+Status SaveCommand(Context& ctx, const Arg*, int) { return ctx.ReplyWithSimpleString("OK"); }
+
+Status BgSaveCommand(Context& ctx, const Arg* argv, int argc) {
+  if (argc > 2 || (argc == 2 && !EqualsIgnoreCase(argv[1], "schedule"))) return Status::kSyntax;
+  return ctx.ReplyWithSimpleString("Background saving started");
+}
+
+// There are no replicas: WAIT acknowledges zero of them. Redis would block until the timeout
+// when asked for more than zero; hashkv answers at once, since no replica can ever arrive.
+Status WaitCommand(Context& ctx, const Arg* argv, int) {
+  int64_t replicas = 0;
+  int64_t timeout = 0;
+  if (!ParseInt64(argv[1], &replicas)) return Status::kNotInteger;
+  if (!ParseInt64(argv[2], &timeout)) {
+    return ctx.ReplyWithError("ERR timeout is not an integer or out of range");
+  }
+  if (timeout < 0) return ctx.ReplyWithError("ERR timeout is negative");
+  return ctx.ReplyWithLongLong(0);
+}
+
 // server.c shutdownCommand. There is no dataset to save, so SAVE and NOSAVE only differ in
 // the syntax they allow; on success Redis exits without replying, and so does this.
 Status ShutdownCommand(Context& ctx, const Arg* argv, int argc) {
@@ -579,6 +601,13 @@ constexpr CommandSpec kServerCommands[] = {
      {}, "Return the current server time", "2.6.0", "server", ""},
     {"lastsave",  LastSaveCommand, "loading stale fast",                              1,  0, 0, 0,
      {}, "Get the UNIX time stamp of the last successful save to disk", "1.0.0", "server", ""},
+    {"save",      SaveCommand,     "admin noscript no-async-loading no-multi",        1,  0, 0, 0,
+     {}, "Synchronously save the dataset to disk", "1.0.0", "server", ""},
+    {"bgsave",    BgSaveCommand,   "admin noscript no-async-loading",                 -1, 0, 0, 0,
+     {}, "Asynchronously save the dataset to disk", "1.0.0", "server", "[SCHEDULE]"},
+    {"wait",      WaitCommand,     "noscript",                                        3,  0, 0, 0,
+     {}, "Wait for the synchronous replication of all the write commands sent in the context of "
+     "the current connection", "3.0.0", "generic", "numreplicas timeout"},
     {"shutdown",  ShutdownCommand, "admin noscript loading stale no-multi allow-busy", -1, 0, 0, 0,
      {}, "Synchronously save the dataset to disk and then shut down the server", "1.0.0",
      "server", "[NOSAVE | SAVE] [NOW] [FORCE] [ABORT]"},
