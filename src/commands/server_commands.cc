@@ -16,6 +16,7 @@
 #include "commands/glob.h"
 #include "commands/info.h"
 #include "commands/reply_help.h"
+#include "engine/auth.h"
 #include "engine/observer.h"
 #include "engine/session.h"
 #include "hashkv/command.h"
@@ -130,6 +131,7 @@ enum class Opt : uint8_t {
   kEnableDebugCommand,
   kLatencyMonitorThreshold,
   kLatencyTracking,
+  kRequirepass,
 };
 
 // Redis's names; an alias is its own row, as in Redis's config dictionary, so GET patterns
@@ -165,6 +167,7 @@ constexpr OptionName kOptions[] = {
     {"enable-debug-command", Opt::kEnableDebugCommand},
     {"latency-monitor-threshold", Opt::kLatencyMonitorThreshold},
     {"latency-tracking", Opt::kLatencyTracking},
+    {"requirepass", Opt::kRequirepass},
 };
 
 const OptionName* FindOption(std::string_view name) {
@@ -237,6 +240,8 @@ std::string OptionValue(Engine& engine, Opt opt) {
       return "0";
     case Opt::kLatencyTracking:
       return c.latency_tracking ? "yes" : "no";
+    case Opt::kRequirepass:
+      return c.requirepass;
   }
   return "";
 }
@@ -438,6 +443,9 @@ bool ParseAssignment(Opt opt, std::string_view value, Assignment* a, std::string
         return false;
       }
       return true;
+    case Opt::kRequirepass:
+      a->text = std::string(value);
+      return true;
     case Opt::kLatencyTracking:
       if (!EqualsIgnoreCase(value, "yes") && !EqualsIgnoreCase(value, "no")) {
         *err = "argument must be 'yes' or 'no'";
@@ -503,6 +511,9 @@ void Apply(Engine& engine, const Assignment& a) {
       break;
     case Opt::kLatencyTracking:
       c.latency_tracking = a.number != 0;
+      break;
+    case Opt::kRequirepass:
+      SetRequirePass(engine, a.text);
       break;
     default:
       break;  // accepted values equal to the fixed ones

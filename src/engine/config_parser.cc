@@ -41,10 +41,9 @@ constexpr std::string_view kIgnored[] = {
     "stop-writes-on-bgsave-error",
     "activerehashing",
     "latency-monitor-threshold",
-    "slowlog-log-slower-than",
-    "slowlog-max-len",
+
     "notify-keyspace-events",
-    "enable-debug-command",
+
     "enable-module-command",
     "lua-time-limit",
     "busy-reply-threshold",
@@ -173,6 +172,25 @@ std::string Apply(const std::vector<std::string>& args, Config* config, ConfigRe
     std::string err = one_int(0, INT32_MAX, &n);
     if (err.empty()) config->tcp_keepalive = n;
     return err;
+  }
+  if (name == "slowlog-log-slower-than") {
+    return one_int(INT64_MIN, INT64_MAX, &config->slowlog_log_slower_than);
+  }
+  if (name == "slowlog-max-len") return one_int(0, INT64_MAX, &config->slowlog_max_len);
+  if (name == "enable-debug-command") {
+    if (argc != 2) return "wrong number of arguments";
+    std::string v = Lower(args[1]);
+    if (v != "no" && v != "yes" && v != "local")
+      return "argument(s) must be one of: no, yes, local";
+    config->enable_debug_command = v;
+    return "";
+  }
+  if (name == "latency-tracking") {
+    if (argc != 2) return "wrong number of arguments";
+    std::string v = Lower(args[1]);
+    if (v != "yes" && v != "no") return "argument must be 'yes' or 'no'";
+    config->latency_tracking = v == "yes";
+    return "";
   }
   if (name == "hz") {
     std::string err = one_int(1, 500, &n);

@@ -444,3 +444,24 @@ TEST(AuthTest, AClientThatNeverLoggedInIsLimitedAgain) {
 
 }  // namespace
 }  // namespace hashkv
+
+namespace hashkv {
+namespace {
+
+TEST(ConfigRequirepassTest, ConfigSetAndGet) {
+  testing::EngineDriver d;
+  EXPECT_EQ(d.Run({"CONFIG", "GET", "requirepass"}), "*2\r\n$11\r\nrequirepass\r\n$0\r\n\r\n");
+  EXPECT_EQ(d.Run({"CONFIG", "SET", "requirepass", "s3cret"}), "+OK\r\n");
+  EXPECT_EQ(d.Run({"CONFIG", "GET", "requirepass"}),
+            "*2\r\n$11\r\nrequirepass\r\n$6\r\ns3cret\r\n");
+  // A client that was connected keeps its access, a new one must authenticate.
+  EXPECT_EQ(d.Run({"PING"}), "+PONG\r\n");
+  auto other = d.engine().NewSession();
+  std::string out;
+  std::vector<std::string_view> ping = {"PING"};
+  d.engine().Execute(*other, ping, out);
+  EXPECT_EQ(out, "-NOAUTH Authentication required.\r\n");
+}
+
+}  // namespace
+}  // namespace hashkv

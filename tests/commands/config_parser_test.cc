@@ -103,3 +103,23 @@ TEST(ConfigParserTest, RequirePassArity) {
 
 }  // namespace
 }  // namespace hashkv
+
+namespace hashkv {
+namespace {
+
+TEST(ConfigParserTest, ObservabilityDirectives) {
+  Config c;
+  ConfigResult r = Parse({"--slowlog-log-slower-than", "0", "--slowlog-max-len", "5",
+                          "--enable-debug-command", "local", "--latency-tracking", "no"},
+                         &c);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_EQ(c.slowlog_log_slower_than, 0);
+  EXPECT_EQ(c.slowlog_max_len, 5);
+  EXPECT_EQ(c.enable_debug_command, "local");
+  EXPECT_FALSE(c.latency_tracking);
+  EXPECT_FALSE(Parse({"--enable-debug-command", "maybe"}, &c).ok);
+}
+
+}  // namespace
+}  // namespace hashkv
