@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "compat/connection.h"
-#include "server/hashkv_process.h"
+#include "server/loopback_fixture.h"
 
 namespace hashkv {
 namespace {
@@ -19,32 +19,13 @@ using compat::EncodeCommand;
 constexpr char kNoAuth[] = "-NOAUTH Authentication required.\r\n";
 constexpr char kWrongPass[] = "-WRONGPASS invalid username-password pair or user is disabled.\r\n";
 
-class AuthLoopbackTest : public ::testing::Test {
+class AuthLoopbackTest : public testing::LoopbackFixture {
  protected:
-  void SetUp() override {
-    std::string error;
-    ASSERT_TRUE(server_.Start({"--requirepass", "sekret"}, &error)) << error;
-  }
-  std::unique_ptr<Connection> Connect() {
-    auto c = std::make_unique<Connection>();
-    std::string error;
-    EXPECT_TRUE(c->Connect(server_.port(), &error)) << error;
-    return c;
-  }
+  void SetUp() override { StartServer({"--requirepass", "sekret"}); }
   std::unique_ptr<Connection> ConnectAndAuth() {
     auto c = Connect();
     EXPECT_EQ(Cmd(*c, {"AUTH", "sekret"}), "+OK\r\n");
     return c;
-  }
-  std::string Cmd(Connection& c, const std::vector<std::string>& args) {
-    std::string raw, error;
-    EXPECT_TRUE(c.Command(args, &raw, &error)) << error;
-    return raw;
-  }
-  std::string Read(Connection& c) {
-    std::string raw, error;
-    EXPECT_TRUE(c.ReadReply(&raw, &error)) << error;
-    return raw;
   }
   // "id=7 addr=127.0.0.1:5000 ..." -> the value of `field`.
   static std::string FieldOf(const std::string& info, const std::string& field) {
@@ -55,8 +36,6 @@ class AuthLoopbackTest : public ::testing::Test {
     return info.substr(pos, info.find(' ', pos) - pos);
   }
   std::string ClientInfo(Connection& c) { return Cmd(c, {"CLIENT", "INFO"}); }
-
-  testing::HashkvProcess server_;
 };
 
 TEST_F(AuthLoopbackTest, CommandsWaitForAuth) {

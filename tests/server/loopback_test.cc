@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "compat/connection.h"
-#include "server/hashkv_process.h"
+#include "server/loopback_fixture.h"
 
 namespace hashkv {
 namespace {
@@ -19,31 +19,7 @@ namespace {
 using compat::Connection;
 using compat::EncodeCommand;
 
-class LoopbackTest : public ::testing::Test {
- protected:
-  void StartServer(const std::vector<std::string>& flags = {}) {
-    std::string error;
-    ASSERT_TRUE(server_.Start(flags, &error)) << error;
-  }
-  std::unique_ptr<Connection> Connect() {
-    auto c = std::make_unique<Connection>();
-    std::string error;
-    EXPECT_TRUE(c->Connect(server_.port(), &error)) << error;
-    return c;
-  }
-  std::string Cmd(Connection& c, const std::vector<std::string>& args) {
-    std::string raw, error;
-    EXPECT_TRUE(c.Command(args, &raw, &error)) << error;
-    return raw;
-  }
-  std::string Read(Connection& c) {
-    std::string raw, error;
-    EXPECT_TRUE(c.ReadReply(&raw, &error)) << error;
-    return raw;
-  }
-
-  testing::HashkvProcess server_;
-};
+using LoopbackTest = testing::LoopbackFixture;
 
 TEST_F(LoopbackTest, PortZeroPicksAFreePortAndAnnouncesReadiness) {
   StartServer();

@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "compat/connection.h"
-#include "server/hashkv_process.h"
+#include "server/loopback_fixture.h"
 
 namespace hashkv {
 namespace {
@@ -16,28 +16,9 @@ namespace {
 using compat::Connection;
 using compat::EncodeCommand;
 
-class MonitorLoopbackTest : public ::testing::Test {
+class MonitorLoopbackTest : public testing::LoopbackFixture {
  protected:
-  void SetUp() override {
-    std::string error;
-    ASSERT_TRUE(server_.Start({}, &error)) << error;
-  }
-  std::unique_ptr<Connection> Connect() {
-    auto c = std::make_unique<Connection>();
-    std::string error;
-    EXPECT_TRUE(c->Connect(server_.port(), &error)) << error;
-    return c;
-  }
-  std::string Cmd(Connection& c, const std::vector<std::string>& args) {
-    std::string raw, error;
-    EXPECT_TRUE(c.Command(args, &raw, &error)) << error;
-    return raw;
-  }
-  std::string Read(Connection& c) {
-    std::string raw, error;
-    EXPECT_TRUE(c.ReadReply(&raw, &error)) << error;
-    return raw;
-  }
+  void SetUp() override { StartServer(); }
   // The next MONITOR line without its timestamp: "[db addr] "ARG" ...".
   std::string ReadLine(Connection& c) {
     std::string raw = Read(c);
@@ -54,8 +35,6 @@ class MonitorLoopbackTest : public ::testing::Test {
     EXPECT_TRUE(std::regex_search(info, m, kAddr)) << info;
     return m[1];
   }
-
-  testing::HashkvProcess server_;
 };
 
 TEST_F(MonitorLoopbackTest, LinesForOtherClientsCommands) {
