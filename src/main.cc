@@ -5,9 +5,12 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstring>
 #include <memory>
+#include <string>
 
 #include "engine/config_parser.h"
 #include "hashkv/engine.h"
@@ -68,6 +71,19 @@ void SetUpLogging(const hashkv::Config& config) {
   spdlog::set_default_logger(logger);
 }
 
+// Written to a temporary file in the same directory and renamed, so a CI script polling for
+// the file never reads a partial port number.
+bool WritePortFile(const std::string& path, int port, std::string* error) {
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  std::FILE* f = std::fopen(tmp.c_str(), "w");
+  bool ok = f != nullptr && std::fprintf(f, "%d\n", port) > 0;
+  if (f != nullptr && std::fclose(f) != 0) ok = false;
+  if (ok && std::rename(tmp.c_str(), path.c_str()) == 0) return true;
+  *error = "Failed writing the port file '" + path + "': " + std::strerror(errno);
+  std::remove(tmp.c_str());
+  return false;
+}
+
 void PrintHelp() {
   std::printf(
       "Usage: hashkv-server [/path/to/redis.conf] [options]\n"
@@ -75,8 +91,11 @@ void PrintHelp() {
       "       hashkv-server -h or --help\n\n"
       "Options are redis.conf directives as flags, e.g.\n"
       "       hashkv-server --port 7777 --bind 127.0.0.1 --databases 16 --loglevel notice\n"
-      "       hashkv-server --port 0      (picks a free port and logs it; redis-server would\n"
-      "                                   disable TCP instead)\n");
+      "       hashkv-server --port 0      (picks a free port; redis-server would disable TCP)\n"
+      "       hashkv-server --port-file PATH  (writes the bound port to PATH once listening)\n"
+      "       hashkv-server --unixsocket /tmp/hashkv.sock --unixsocketperm 700\n\n"
+      "Once listening, the bound port is printed on stdout as the line 'hashkv-port: N',\n"
+      "whatever the loglevel.\n");
 }
 
 }  // namespace
@@ -111,15 +130,26 @@ int main(int argc, char** argv) {
   for (const std::string& w : parsed.warnings) spdlog::warn("{}", w);
 
   hashkv::Engine engine(config);
-  hashkv::Server server(engine);
+  hashkv::NetServer server(engine);
   std::string error;
   if (!server.Listen(&error)) {
+    spdlog::warn("{}", error);
+    return 1;
+  }
+  // The machine-readable line for CI scripts, independent of loglevel and logfile; printed
+  // once the sockets accept, so reading it means the server is ready.
+  std::printf("hashkv-port: %d\n", server.port());
+  std::fflush(stdout);
+  if (!config.port_file.empty() && !WritePortFile(config.port_file, server.port(), &error)) {
     spdlog::warn("{}", error);
     return 1;
   }
   spdlog::info("Running mode=standalone, port={}.", server.port());
   spdlog::info("Server initialized");
   spdlog::info("Ready to accept connections tcp");
+  if (!config.unixsocket.empty()) {
+    spdlog::info("The server is now ready to accept connections at {}", config.unixsocket);
+  }
   server.Run();
   return 0;
 }

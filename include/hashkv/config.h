@@ -28,6 +28,9 @@ struct Config {
   int64_t slowlog_max_len = 128;
   std::string enable_debug_command = "no";  // no | yes | local, as Redis 7.0 (immutable)
   bool latency_tracking = true;             // per-command histograms for LATENCY HISTOGRAM
+  std::string unixsocket;                   // empty: no Unix socket
+  int unixsocketperm = 0;                   // octal mode for the socket file; 0 keeps umask's
+  std::string port_file;                    // hashkv: the bound port is written here at start
 };
 
 }  // namespace hashkv

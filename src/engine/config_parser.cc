@@ -2,6 +2,7 @@
 // into config lines, appended after the file's, so flags override the file.
 #include "engine/config_parser.h"
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -190,6 +191,28 @@ std::string Apply(const std::vector<std::string>& args, Config* config, ConfigRe
     std::string v = Lower(args[1]);
     if (v != "yes" && v != "no") return "argument must be 'yes' or 'no'";
     config->latency_tracking = v == "yes";
+    return "";
+  }
+  if (name == "unixsocket") {
+    if (argc != 2) return "wrong number of arguments";
+    config->unixsocket = args[1];
+    return "";
+  }
+  if (name == "unixsocketperm") {
+    // Octal, as Redis's OCTAL_CONFIG: "700", "0770".
+    if (argc != 2 || args[1].empty()) return "wrong number of arguments";
+    int64_t mode = 0;
+    for (char c : args[1]) {
+      if (c < '0' || c > '7') return "argument couldn't be parsed into an integer";
+      mode = std::min<int64_t>(mode * 8 + (c - '0'), 010000);
+    }
+    if (mode > 0777) return "argument must be between 0 and 777 (octal)";
+    config->unixsocketperm = static_cast<int>(mode);
+    return "";
+  }
+  if (name == "port-file") {
+    if (argc != 2) return "wrong number of arguments";
+    config->port_file = args[1];
     return "";
   }
   if (name == "hz") {

@@ -4,11 +4,18 @@
 #include "net/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/generic/stream_protocol.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -26,6 +33,9 @@ namespace hashkv {
 namespace asio = boost::asio;
 using asio::awaitable;
 using asio::ip::tcp;
+// Connections hold a protocol-neutral socket so TCP and Unix clients share one code path.
+using Stream = asio::generic::stream_protocol;
+using UnixSocket = asio::local::stream_protocol;
 
 namespace {
 
@@ -36,7 +46,12 @@ constexpr size_t kIdleBufferCap = 64 * 1024;
 // Replies queued beyond this make the reader pause until the client catches up.
 constexpr size_t kMaxPendingOutput = 4 * 1024 * 1024;
 
-std::string Endpoint(const tcp::endpoint& ep) {
+// Redis shows a Unix client as "<socket path>:0", for both addr and laddr.
+std::string Endpoint(const Stream::endpoint& generic, const std::string& unix_path) {
+  if (generic.protocol().family() == AF_UNIX) return unix_path + ":0";
+  tcp::endpoint ep;
+  std::memcpy(ep.data(), generic.data(), std::min(generic.size(), ep.capacity()));
+  ep.resize(std::min(generic.size(), ep.capacity()));
   std::string addr = ep.address().to_string();
   if (ep.address().is_v6()) addr = "[" + addr + "]";
   return addr + ":" + std::to_string(ep.port());
@@ -59,12 +74,18 @@ std::string Sample(std::string_view bytes) {
 
 }  // namespace
 
-struct Server::Impl {
-  explicit Impl(Engine& e) : engine(e), acceptor(io), signals(io, SIGINT, SIGTERM), cron(io) {}
+struct NetServer::Impl {
+  explicit Impl(Engine& e)
+      : engine(e), acceptor(io), unix_acceptor(io), signals(io, SIGINT, SIGTERM), cron(io) {}
+  ~Impl() {
+    if (!unix_path.empty()) ::unlink(unix_path.c_str());
+  }
 
   class Connection;
-  awaitable<void> Listener();
-  void StartConnection(tcp::socket socket);
+  template <class Acceptor>
+  awaitable<void> Listener(Acceptor& from);
+  void StartConnection(Stream::socket socket);
+  bool ListenUnix(std::string* error);
   awaitable<void> Cron();
   void Shutdown(std::string_view why);
   void LogProtocolError(std::string_view error, std::string_view input, const Session& s);
@@ -72,6 +93,8 @@ struct Server::Impl {
   Engine& engine;
   asio::io_context io{1};
   tcp::acceptor acceptor;
+  UnixSocket::acceptor unix_acceptor;
+  std::string unix_path;  // set once the Unix socket file exists; removed at shutdown
   asio::signal_set signals;
   asio::steady_timer cron;
   std::list<Connection*> connections;  // open connections, aborted on shutdown
@@ -80,10 +103,10 @@ struct Server::Impl {
   uint64_t suppressed_protocol_logs = 0;
 };
 
-Server::Server(Engine& engine) : impl_(std::make_unique<Impl>(engine)) {}
-Server::~Server() = default;
+NetServer::NetServer(Engine& engine) : impl_(std::make_unique<Impl>(engine)) {}
+NetServer::~NetServer() = default;
 
-bool Server::Listen(std::string* error) {
+bool NetServer::Listen(std::string* error) {
   const Config& config = impl_->engine.config();
   boost::system::error_code ec;
   auto address = asio::ip::make_address(config.bind, ec);
@@ -103,32 +126,62 @@ bool Server::Listen(std::string* error) {
     return false;
   }
   impl_->engine.config().port = port();
+  return impl_->engine.config().unixsocket.empty() || impl_->ListenUnix(error);
+}
+
+bool NetServer::Impl::ListenUnix(std::string* error) {
+  const Config& config = engine.config();
+  const std::string& path = config.unixsocket;
+  // A socket file left by a killed server would make bind fail; Redis unlinks it too.
+  ::unlink(path.c_str());
+  // Asio would throw for a path longer than sockaddr_un holds.
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) {
+    *error = "Failed opening Unix socket: path too long (" + path + ")";
+    return false;
+  }
+  boost::system::error_code ec;
+  unix_acceptor.open(UnixSocket(), ec);
+  if (!ec) unix_acceptor.bind(UnixSocket::endpoint(path), ec);
+  if (!ec) unix_path = path;
+  if (!ec) unix_acceptor.listen(511, ec);
+  if (!ec && config.unixsocketperm != 0 &&
+      ::chmod(path.c_str(), static_cast<mode_t>(config.unixsocketperm)) != 0) {
+    ec.assign(errno, boost::system::system_category());
+  }
+  if (ec) {
+    *error = "Failed opening Unix socket: " + ec.message();
+    return false;
+  }
   return true;
 }
 
-int Server::port() const { return impl_->acceptor.local_endpoint().port(); }
+int NetServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
-void Server::Run() {
+void NetServer::Run() {
   Impl& impl = *impl_;
   impl.signals.async_wait([&impl](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     impl.Shutdown(signo == SIGINT ? "Received SIGINT scheduling shutdown..."
                                   : "Received SIGTERM scheduling shutdown...");
   });
-  asio::co_spawn(impl.io, impl.Listener(), asio::detached);
+  asio::co_spawn(impl.io, impl.Listener(impl.acceptor), asio::detached);
+  if (impl.unix_acceptor.is_open()) {
+    asio::co_spawn(impl.io, impl.Listener(impl.unix_acceptor), asio::detached);
+  }
   asio::co_spawn(impl.io, impl.Cron(), asio::detached);
   impl.io.run();
 }
 
-void Server::Stop() {
+void NetServer::Stop() {
   asio::post(impl_->io, [impl = impl_.get()] { impl->Shutdown("Stop requested"); });
 }
 
-awaitable<void> Server::Impl::Listener() {
+template <class Acceptor>
+awaitable<void> NetServer::Impl::Listener(Acceptor& from) {
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket =
-        co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+    Stream::socket socket(io);
+    co_await from.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (stopping) co_return;
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
@@ -139,7 +192,7 @@ awaitable<void> Server::Impl::Listener() {
   }
 }
 
-awaitable<void> Server::Impl::Cron() {
+awaitable<void> NetServer::Impl::Cron() {
   const auto period = std::chrono::milliseconds(1000 / std::max(1, engine.config().hz));
   for (;;) {
     cron.expires_after(period);
@@ -150,8 +203,8 @@ awaitable<void> Server::Impl::Cron() {
   }
 }
 
-void Server::Impl::LogProtocolError(std::string_view error, std::string_view input,
-                                    const Session& s) {
+void NetServer::Impl::LogProtocolError(std::string_view error, std::string_view input,
+                                       const Session& s) {
   // Rate-limited: a flood of bad clients must not turn into a flood of log lines.
   auto now = std::chrono::steady_clock::now();
   if (now - last_protocol_log < std::chrono::seconds(1)) {
@@ -171,10 +224,10 @@ void Server::Impl::LogProtocolError(std::string_view error, std::string_view inp
 
 // One client: a reader feeding the engine and a writer draining `out`, so replies, MONITOR
 // lines pushed by other clients and CLIENT KILL all go through one queue and one close path.
-class Server::Impl::Connection : public ConnectionHooks,
-                                 public std::enable_shared_from_this<Connection> {
+class NetServer::Impl::Connection : public ConnectionHooks,
+                                    public std::enable_shared_from_this<Connection> {
  public:
-  Connection(Impl& impl, tcp::socket socket)
+  Connection(Impl& impl, Stream::socket socket)
       : impl_(impl), socket_(std::move(socket)), wake_(impl.io), drained_(impl.io) {
     wake_.expires_at(asio::steady_timer::time_point::max());
     drained_.expires_at(asio::steady_timer::time_point::max());
@@ -182,9 +235,10 @@ class Server::Impl::Connection : public ConnectionHooks,
 
   void Start() {
     boost::system::error_code ec;
-    socket_.set_option(tcp::no_delay(true), ec);
-    session_ = impl_.engine.NewSession(Endpoint(socket_.remote_endpoint(ec)),
-                                       Endpoint(socket_.local_endpoint(ec)));
+    Stream::endpoint local = socket_.local_endpoint(ec);
+    if (local.protocol().family() != AF_UNIX) socket_.set_option(tcp::no_delay(true), ec);
+    session_ = impl_.engine.NewSession(Endpoint(socket_.remote_endpoint(ec), impl_.unix_path),
+                                       Endpoint(local, impl_.unix_path));
     session_->fd = socket_.native_handle();
     session_->hooks = this;
     self_ = impl_.connections.insert(impl_.connections.end(), this);
@@ -217,7 +271,7 @@ class Server::Impl::Connection : public ConnectionHooks,
   awaitable<void> Writer([[maybe_unused]] std::shared_ptr<Connection> self);
 
   Impl& impl_;
-  tcp::socket socket_;
+  Stream::socket socket_;
   asio::steady_timer wake_;     // the writer waits here for output
   asio::steady_timer drained_;  // the reader waits here while too much output is pending
   std::unique_ptr<Session> session_;
@@ -230,12 +284,18 @@ class Server::Impl::Connection : public ConnectionHooks,
   friend struct Impl;
 };
 
-void Server::Impl::Shutdown(std::string_view why) {
+void NetServer::Impl::Shutdown(std::string_view why) {
   if (stopping) return;
   stopping = true;
   spdlog::warn("{}", why);
   boost::system::error_code ec;
   acceptor.close(ec);
+  unix_acceptor.close(ec);
+  if (!unix_path.empty()) {
+    spdlog::info("Removing the unix socket file.");
+    ::unlink(unix_path.c_str());
+    unix_path.clear();
+  }
   signals.cancel(ec);
   cron.cancel();
   for (Connection* c : connections) c->Abort();
@@ -243,11 +303,11 @@ void Server::Impl::Shutdown(std::string_view why) {
   io.stop();
 }
 
-void Server::Impl::StartConnection(tcp::socket socket) {
+void NetServer::Impl::StartConnection(Stream::socket socket) {
   std::make_shared<Connection>(*this, std::move(socket))->Start();
 }
 
-awaitable<void> Server::Impl::Connection::Reader(
+awaitable<void> NetServer::Impl::Connection::Reader(
     [[maybe_unused]] std::shared_ptr<Connection> self) {
   Impl& impl = impl_;
   Engine& engine = impl.engine;
@@ -297,7 +357,7 @@ awaitable<void> Server::Impl::Connection::Reader(
   Kill();  // the writer flushes what is queued, then closes
 }
 
-awaitable<void> Server::Impl::Connection::Writer(
+awaitable<void> NetServer::Impl::Connection::Writer(
     [[maybe_unused]] std::shared_ptr<Connection> self) {
   Impl& impl = impl_;
   boost::system::error_code ec;
@@ -322,7 +382,7 @@ awaitable<void> Server::Impl::Connection::Writer(
   if (!impl.stopping) {
     impl.connections.erase(self_);
     session_->hooks = nullptr;
-    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.shutdown(Stream::socket::shutdown_both, ec);
     socket_.close(ec);  // ends the reader's pending read
   }
 }

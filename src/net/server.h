@@ -9,14 +9,16 @@
 
 namespace hashkv {
 
-class Server {
+class NetServer {
  public:
-  explicit Server(Engine& engine);
-  ~Server();
-  Server(const Server&) = delete;
-  Server& operator=(const Server&) = delete;
+  explicit NetServer(Engine& engine);
+  ~NetServer();
+  NetServer(const NetServer&) = delete;
+  NetServer& operator=(const NetServer&) = delete;
 
-  // Binds and listens on config().bind:config().port; port 0 picks a free port.
+  // Binds and listens on config().bind:config().port; port 0 picks a free port. With
+  // config().unixsocket set, also on that Unix socket (a stale file there is replaced; the file
+  // is removed at shutdown).
   bool Listen(std::string* error);
   int port() const;  // the bound port, valid after Listen()
 

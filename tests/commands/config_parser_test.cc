@@ -76,6 +76,20 @@ TEST(ConfigParserTest, PortZeroIsAllowed) {
   EXPECT_EQ(c.port, 0);
 }
 
+TEST(ConfigParserTest, UnixSocketPermIsOctalAndPortFileIsAPath) {
+  Config c;
+  ASSERT_TRUE(Parse({"--unixsocket", "/tmp/h.sock", "--unixsocketperm", "770", "--port-file",
+                     "/tmp/h.port"},
+                    &c)
+                  .ok);
+  EXPECT_EQ(c.unixsocket, "/tmp/h.sock");
+  EXPECT_EQ(c.unixsocketperm, 0770);
+  EXPECT_EQ(c.port_file, "/tmp/h.port");
+  Config d;
+  EXPECT_FALSE(Parse({"--unixsocketperm", "789"}, &d).ok);
+  EXPECT_FALSE(Parse({"--unixsocketperm", "1777"}, &d).ok);
+}
+
 TEST(ConfigParserTest, RequirePassFromFlagAndFile) {
   Config c;
   EXPECT_EQ(c.requirepass, "");
