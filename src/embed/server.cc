@@ -393,7 +393,7 @@ bool Server::Start(std::string* error) {
   config.databases = impl.options.databases;
   config.requirepass = impl.options.requirepass;
   impl.engine = std::make_unique<Engine>(std::move(config));
-  impl.net = std::make_unique<NetServer>(*impl.engine);
+  impl.net = std::make_unique<NetServer>(*impl.engine, /*handle_signals=*/false);
   std::string listen_error;
   // Listen() leaves the socket accepting (into the backlog) before the loop runs.
   if (!impl.net->Listen(&listen_error)) {

@@ -75,8 +75,13 @@ std::string Sample(std::string_view bytes) {
 }  // namespace
 
 struct NetServer::Impl {
-  explicit Impl(Engine& e)
-      : engine(e), acceptor(io), unix_acceptor(io), signals(io, SIGINT, SIGTERM), cron(io) {}
+  Impl(Engine& e, bool handle_signals)
+      : engine(e), acceptor(io), unix_acceptor(io), signals(io), cron(io) {
+    if (handle_signals) {
+      signals.add(SIGINT);
+      signals.add(SIGTERM);
+    }
+  }
   ~Impl() {
     if (!unix_path.empty()) ::unlink(unix_path.c_str());
   }
@@ -103,7 +108,8 @@ struct NetServer::Impl {
   uint64_t suppressed_protocol_logs = 0;
 };
 
-NetServer::NetServer(Engine& engine) : impl_(std::make_unique<Impl>(engine)) {}
+NetServer::NetServer(Engine& engine, bool handle_signals)
+    : impl_(std::make_unique<Impl>(engine, handle_signals)) {}
 NetServer::~NetServer() = default;
 
 bool NetServer::Listen(std::string* error) {

@@ -11,7 +11,8 @@ namespace hashkv {
 
 class NetServer {
  public:
-  explicit NetServer(Engine& engine);
+  // An embedded server leaves SIGINT/SIGTERM to its host process: handle_signals = false.
+  explicit NetServer(Engine& engine, bool handle_signals = true);
   ~NetServer();
   NetServer(const NetServer&) = delete;
   NetServer& operator=(const NetServer&) = delete;

@@ -3,8 +3,10 @@
 #include "hashkv/server.h"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -238,6 +240,29 @@ TEST(EmbedServerTest, ThousandStartStopCycles) {
     server.Stop();
   }
   EXPECT_EQ(open_fds(), fds_before);  // sockets, the thread's and Asio's descriptors all closed
+}
+
+// The host process keeps its signals: an embedded server must not turn Ctrl-C into its own
+// shutdown.
+volatile std::sig_atomic_t host_saw_sigint = 0;
+
+TEST(EmbedServerTest, LeavesTheHostsSignalsAlone) {
+  struct sigaction ours {};
+  struct sigaction previous {};
+  ours.sa_handler = [](int) { host_saw_sigint = 1; };
+  sigemptyset(&ours.sa_mask);
+  ASSERT_EQ(sigaction(SIGINT, &ours, &previous), 0);
+  {
+    Server server;
+    std::string error;
+    ASSERT_TRUE(server.Start(&error)) << error;
+    std::raise(SIGINT);
+    EXPECT_EQ(host_saw_sigint, 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(server.running());
+    EXPECT_EQ(server.Execute({"PING"}), "+PONG\r\n");
+  }
+  sigaction(SIGINT, &previous, nullptr);
 }
 
 }  // namespace
