@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "commands/engine_support.h"
+#include "commands/reply_parse.h"
 
 namespace hashkv {
 namespace {
@@ -29,51 +30,8 @@ const std::string kNull3 = "_\r\n";
 const std::string kOk = "+OK\r\n";
 const std::string kEmptyScan = "*2\r\n$1\r\n0\r\n*0\r\n";
 
-// A minimal RESP reply reader for the property tests.
-struct Reply {
-  char type = 0;
-  std::string str;
-  int64_t integer = 0;
-  std::vector<Reply> elems;
-};
-
-Reply ParseReply(std::string_view in, size_t* pos) {
-  Reply r;
-  r.type = in[*pos];
-  size_t eol = in.find("\r\n", *pos);
-  std::string line(in.substr(*pos + 1, eol - *pos - 1));
-  *pos = eol + 2;
-  switch (r.type) {
-    case '$': {
-      long n = std::stol(line);
-      if (n >= 0) {
-        r.str = std::string(in.substr(*pos, static_cast<size_t>(n)));
-        *pos += static_cast<size_t>(n) + 2;
-      }
-      break;
-    }
-    case '*':
-    case '%': {
-      long n = std::stol(line);
-      if (r.type == '%') n *= 2;
-      for (long i = 0; i < n; ++i) r.elems.push_back(ParseReply(in, pos));
-      break;
-    }
-    case ':':
-      r.integer = std::stoll(line);
-      break;
-    default:
-      r.str = line;
-  }
-  return r;
-}
-
-Reply Parse(std::string_view in) {
-  size_t pos = 0;
-  Reply r = ParseReply(in, &pos);
-  EXPECT_EQ(pos, in.size()) << "trailing bytes in reply";
-  return r;
-}
+using testing::Parse;
+using testing::Reply;
 
 // Fills `key` with fields f0..f<n-1> holding v0..v<n-1>, in one HSET.
 void Fill(EngineDriver& d, std::string_view key, int n) {

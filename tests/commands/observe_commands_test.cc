@@ -16,6 +16,7 @@
 
 #include "commands/command_table.h"
 #include "commands/engine_support.h"
+#include "commands/reply_parse.h"
 #include "engine/observer.h"
 #include "engine/session.h"
 #include "hashkv/engine.h"
@@ -25,54 +26,8 @@ namespace {
 
 using testing::EngineDriver;
 
-// A parsed reply, enough to look inside SLOWLOG GET and LATENCY HISTOGRAM.
-struct Reply {
-  char type = 0;
-  std::string str;
-  int64_t integer = 0;
-  std::vector<Reply> elems;
-};
-
-Reply Parse(std::string_view raw, size_t* pos) {
-  Reply r;
-  r.type = raw[*pos];
-  size_t eol = raw.find("\r\n", *pos);
-  std::string line(raw.substr(*pos + 1, eol - *pos - 1));
-  *pos = eol + 2;
-  switch (r.type) {
-    case '+':
-    case '-':
-      r.str = line;
-      break;
-    case ':':
-      r.integer = std::stoll(line);
-      break;
-    case '$':
-    case '=': {
-      int64_t n = std::stoll(line);
-      if (n < 0) break;
-      r.str = std::string(raw.substr(*pos, static_cast<size_t>(n)));
-      *pos += static_cast<size_t>(n) + 2;
-      break;
-    }
-    case '*':
-    case '%': {
-      int64_t n = std::stoll(line) * (r.type == '%' ? 2 : 1);
-      for (int64_t i = 0; i < n; ++i) r.elems.push_back(Parse(raw, pos));
-      break;
-    }
-    default:
-      break;
-  }
-  return r;
-}
-
-Reply Parse(std::string_view raw) {
-  size_t pos = 0;
-  Reply r = Parse(raw, &pos);
-  EXPECT_EQ(pos, raw.size()) << raw;
-  return r;
-}
+using testing::Parse;
+using testing::Reply;
 
 std::string Bulk(std::string_view s) {
   return "$" + std::to_string(s.size()) + "\r\n" + std::string(s) + "\r\n";
