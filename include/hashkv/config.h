@@ -31,6 +31,9 @@ struct Config {
   std::string unixsocket;                   // empty: no Unix socket
   int unixsocketperm = 0;                   // octal mode for the socket file; 0 keeps umask's
   std::string port_file;                    // hashkv: the bound port is written here at start
+  // hashkv: the HASHKV.* test-double commands and their command log (never on by default: a
+  // shared server must not let any client move its clock or fail its commands).
+  bool enable_test_controls = false;
 };
 
 }  // namespace hashkv

@@ -19,6 +19,7 @@ namespace hashkv {
 
 class CommandTable;
 class Observer;       // src/engine/observer.h: command stats, slowlog, MONITOR
+class TestControls;   // src/engine/test_controls.h: clock, injected errors, command log
 class WatchRegistry;  // src/engine/transaction.h: WATCHed keys
 
 struct Stats {
@@ -50,6 +51,9 @@ class Engine {
 
   // A new client; `addr`/`laddr` as CLIENT LIST shows them ("127.0.0.1:5000").
   std::unique_ptr<Session> NewSession(std::string addr = {}, std::string laddr = {});
+  // The embedded server's own client for its direct API: always authenticated, not a client
+  // anyone sees (CLIENT LIST, INFO clients), never logged, never given an injected error.
+  std::unique_ptr<Session> NewInternalSession();
 
   // Parses and runs every complete request at the front of `input`, appending replies to
   // `out`. `input` must start at the first byte not yet consumed.
@@ -61,7 +65,10 @@ class Engine {
   // Active expiry: called periodically by the event loop.
   void Cron();
 
-  int64_t NowMs() const;  // wall clock in unix ms
+  // The server's clock in unix time: the wall clock unless a test moved or froze it
+  // (TestControls).
+  int64_t NowMs() const { return NowUs() / 1000; }
+  int64_t NowUs() const;
   // The clock snapshot of the running command (one per top-level command, as Redis).
   int64_t command_time_ms() const { return command_time_ms_; }
 
@@ -94,6 +101,7 @@ class Engine {
 
   Observer& observer() { return *observer_; }
   WatchRegistry& watches() { return *watches_; }
+  TestControls& controls() { return *controls_; }
 
  private:
   friend class Session;
@@ -114,11 +122,17 @@ class Engine {
   bool ObserverAllows(const Session& session, const CommandSpec& spec, std::string* error) const;
   // observer.cc: a rejected request's rejected_calls (nothing when no command is named).
   void CountRejected(const CommandSpec* spec, const CommandSpec* parent, std::span<const Arg> argv);
+  // test_controls.cc: the command log, and false with the injected error line for `spec`.
+  void RecordIfLogging(const Session& session, const CommandSpec* spec, std::span<const Arg> argv);
+  bool ControlsAllow(const Session& session, const CommandSpec& spec, const CommandSpec* parent,
+                     std::string* error) const;
   // observer.cc: per-command statistics, slowlog and MONITOR feed after a top-level command.
   void AfterCommand(Session& session, const CommandSpec& spec, const CommandSpec* parent,
                     std::span<const Arg> argv, std::chrono::steady_clock::duration took);
 
   Config config_;
+  // Before everything initialised from the clock (NowMs() reads it).
+  std::unique_ptr<TestControls> controls_;
   Keyspace keyspace_;
   std::unique_ptr<CommandTable> commands_;
   Stats stats_;

@@ -23,6 +23,9 @@ struct ServerOptions {
   // spdlog's built-in default logger (never one the application installed itself) with a silent
   // one, so embedded servers do not write to the test's stdout.
   bool silence_default_logger = true;
+  // Also offer the test-double controls over the wire (HASHKV.CLOCK, HASHKV.ERROR, HASHKV.LOG,
+  // HASHKV.RESET), as hashkv-server --enable-test-controls does.
+  bool test_control_commands = false;
 };
 
 class Server {
@@ -40,10 +43,11 @@ class Server {
   bool running() const;  // false after Stop() and after a client's SHUTDOWN
   int Port() const;      // the bound port while running, else 0
 
-  // Direct API, callable from any thread while running (not concurrently with Stop()).
-  // Commands run on the server's own loop through an internal loopback connection, in the
-  // database chosen by Select() (0 at first). That connection and CommandLog()'s MONITOR
-  // connection are real clients: CLIENT LIST, INFO and MONITOR see them.
+  // Direct API, callable from any thread while running (not concurrently with Stop()). Each
+  // call runs on the server's loop, between client commands, as a client of its own that no
+  // one sees (not in CLIENT LIST, MONITOR or CommandLog(); reads leave OBJECT IDLETIME alone)
+  // and that injected errors and RequireAuth() do not affect. It uses the database chosen by
+  // Select() (0 at first).
   // Runs one command and returns its raw RESP2 reply; empty when not running.
   std::string Execute(const std::vector<std::string>& argv);
   bool Select(int db);  // false for an invalid index
@@ -58,11 +62,40 @@ class Server {
   // A readable listing of every database, keys and fields sorted: "db0 key (ttl 1500 ms)\n"
   // then "  field = value\n" per field.
   std::string Dump();
-  // The commands clients sent since Start() or ClearCommandLog(), oldest first, each as sent
-  // (argument 0 keeps the client's case); the direct API's own commands are left out. Read
-  // from a MONITOR connection, so AUTH's arguments are redacted and admin commands are absent.
+  // The commands clients sent since Start() or ClearCommandLog(), oldest first, each exactly as
+  // sent (the newest 100,000 are kept), including commands that were refused.
   std::vector<std::vector<std::string>> CommandLog();
   void ClearCommandLog();
+
+  // Test-double controls, callable from any thread while running.
+  // Every command (or only `command`, any case; a container such as CONFIG answers for its
+  // subcommands) answers the error `message` until ClearError(). "ERR " is prepended unless the
+  // message starts with an upper-case error code ("LOADING ..." stays as it is). Inside MULTI it
+  // is a queueing-time rejection: EXEC then answers EXECABORT, as Redis does for LOADING or OOM.
+  void SetError(std::string_view message);
+  void SetError(std::string_view command, std::string_view message);
+  void ClearError();
+  // The server's clock: keys expire, TTLs count down and TIME answers by it. It runs in real
+  // time until FreezeClock(), which stops it; FastForward() moves it on (a running clock keeps
+  // running, ahead), SetClock() sets it, RealClock() goes back to real time. Keys whose TTL has
+  // passed are gone at once for every client.
+  void FreezeClock();
+  void FastForward(std::chrono::milliseconds by);
+  void SetClock(std::chrono::system_clock::time_point now);
+  void RealClock();
+  std::chrono::system_clock::time_point Now();
+  // A stalled server: requests are read but not answered until Resume(). The direct API still
+  // works while paused.
+  void Pause();
+  void Resume();
+  // Closes every client connection at once, as a server restart would (the data stays; call
+  // FlushAll() too for a restart that loses it).
+  void DropConnections();
+  // Clients must AUTH with `password` from now on ("" turns authentication off). As Redis's
+  // CONFIG SET requirepass: connections already authenticated stay so (DropConnections()
+  // makes every client log in again).
+  void RequireAuth(std::string_view password);
+
   // Polls `predicate` (on the calling thread) until it holds or `timeout` passes.
   static bool WaitFor(const std::function<bool()>& predicate, std::chrono::milliseconds timeout);
 

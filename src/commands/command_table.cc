@@ -73,7 +73,7 @@ uint32_t ParseCommandFlags(std::string_view flags) {
   return bits;
 }
 
-CommandTable::CommandTable() {
+CommandTable::CommandTable(bool test_controls) {
   Register(HashCommands());
   Register(KeyCommands());
   Register(ServerCommands());
@@ -83,6 +83,7 @@ CommandTable::CommandTable() {
   Register(ConnectionCommands());
   Register(ObserveCommands());
   Register(MultiCommands());
+  if (test_controls) Register(TestControlCommands());
 }
 
 void CommandTable::Register(std::span<const CommandSpec> family) {

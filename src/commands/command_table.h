@@ -27,10 +27,13 @@ std::span<const CommandSpec> ObjectCommands();
 std::span<const CommandSpec> ConnectionCommands();
 std::span<const CommandSpec> ObserveCommands();  // observe_commands.cc
 std::span<const CommandSpec> MultiCommands();    // multi_commands.cc
+// HASHKV.*: only on servers started with enable-test-controls (test_control_commands.cc).
+std::span<const CommandSpec> TestControlCommands();
 
 class CommandTable {
  public:
-  CommandTable();  // registers every family
+  // Registers every family; the HASHKV.* test controls only when asked.
+  explicit CommandTable(bool test_controls = false);
 
   void Register(std::span<const CommandSpec> family);
 

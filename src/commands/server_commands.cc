@@ -38,9 +38,7 @@ Status QuitCommand(Context& ctx, const Arg*, int) {
 }
 
 Status TimeCommand(Context& ctx, const Arg*, int) {
-  int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(
-                   std::chrono::system_clock::now().time_since_epoch())
-                   .count();
+  const int64_t us = ctx.engine().NowUs();
   ctx.ReplyWithArray(2);
   ctx.ReplyWithString(FormatInt64(us / 1000000));
   return ctx.ReplyWithString(FormatInt64(us % 1000000));

@@ -8,6 +8,7 @@
 #include "commands/command_table.h"
 #include "engine/observer.h"
 #include "engine/session.h"
+#include "engine/test_controls.h"
 #include "engine/transaction.h"
 #include "protocol/resp_writer.h"
 
@@ -42,20 +43,24 @@ struct Engine::Sessions {
 
 Engine::Engine(Config config)
     : config_(std::move(config)),
+      controls_(std::make_unique<TestControls>()),
       keyspace_(config_.databases, LimitsFrom(config_)),
-      commands_(std::make_unique<CommandTable>()),
+      commands_(std::make_unique<CommandTable>(config_.enable_test_controls)),
       start_time_ms_(NowMs()),
       run_id_(RandomRunId()),
       sessions_(std::make_unique<Sessions>()),
       observer_(std::make_unique<Observer>()),
-      watches_(std::make_unique<WatchRegistry>()) {}
+      watches_(std::make_unique<WatchRegistry>()) {
+  controls_->set_logging(config_.enable_test_controls);
+}
 
 Engine::~Engine() = default;
 
-int64_t Engine::NowMs() const {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
+int64_t Engine::NowUs() const {
+  const int64_t real_us = std::chrono::duration_cast<std::chrono::microseconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+  return controls_->clock_overridden() ? controls_->NowUs(real_us) : real_us;
 }
 
 std::unique_ptr<Session> Engine::NewSession(std::string addr, std::string laddr) {
@@ -67,6 +72,13 @@ std::unique_ptr<Session> Engine::NewSession(std::string addr, std::string laddr)
   session->parser.set_limits(limits);
   sessions_->by_id[session->id()] = session.get();
   ++stats_.total_connections_received;
+  return session;
+}
+
+std::unique_ptr<Session> Engine::NewInternalSession() {
+  auto session = std::make_unique<Session>(*this, 0, std::string(), std::string(), NowMs());
+  session->internal = true;
+  session->parser.set_limits(ParserLimitsFrom(config_));
   return session;
 }
 
@@ -150,12 +162,14 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
   if (!nested) {
     command_time_ms_ = NowMs();
     session.last_interaction_ms = command_time_ms_;
+    RecordIfLogging(session, spec, argv);
   }
   // Redis's processCommand order: existence and arity, protected commands, authentication,
   // MONITOR clients, then MULTI queueing. A rejection inside MULTI dooms the transaction
-  // (EXECABORT).
-  if (spec == nullptr || (!nested && (!ObserverAllows(session, *spec, &error) ||
-                                      !AuthAllows(session, *spec, &error)))) {
+  // (EXECABORT). An injected error is such a rejection, as Redis's LOADING or OOM.
+  if (spec == nullptr ||
+      (!nested && (!ObserverAllows(session, *spec, &error) || !AuthAllows(session, *spec, &error) ||
+                   !ControlsAllow(session, *spec, parent, &error)))) {
     if (!nested) RejectInTransaction(session, argv, &error);
     writer.Error(error);
     CountErrorReply(error);

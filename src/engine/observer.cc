@@ -274,7 +274,7 @@ void Engine::AfterCommand(Session& session, const CommandSpec& spec, const Comma
     }
   }
 
-  if (obs.has_monitors() && (flags & (kFlagAdmin | kFlagSkipMonitor)) == 0) {
+  if (obs.has_monitors() && (flags & (kFlagAdmin | kFlagSkipMonitor)) == 0 && !session.internal) {
     std::string line;
     size_t monitors = 0;
     ForEachSession([&](Session& s) {

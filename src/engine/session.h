@@ -57,6 +57,8 @@ class Session {
 
   // False until AUTH when a password is required.
   bool authenticated = true;
+  // The embedded server's direct API (Engine::NewInternalSession).
+  bool internal = false;
   // MONITOR: the session receives every command and nothing else.
   bool monitor = false;
   // CLIENT REPLY: replies are discarded while off, or for the next command only.

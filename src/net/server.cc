@@ -24,6 +24,7 @@
 #include <chrono>
 #include <cstring>
 #include <list>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -76,7 +77,8 @@ std::string Sample(std::string_view bytes) {
 
 struct NetServer::Impl {
   Impl(Engine& e, bool handle_signals)
-      : engine(e), acceptor(io), unix_acceptor(io), signals(io), cron(io) {
+      : engine(e), acceptor(io), unix_acceptor(io), signals(io), cron(io), resumed(io) {
+    resumed.expires_at(asio::steady_timer::time_point::max());
     if (handle_signals) {
       signals.add(SIGINT);
       signals.add(SIGTERM);
@@ -104,6 +106,10 @@ struct NetServer::Impl {
   asio::steady_timer cron;
   std::list<Connection*> connections;  // open connections, aborted on shutdown
   bool stopping = false;
+  bool paused = false;
+  asio::steady_timer resumed;  // paused readers wait here; Resume() cancels it to wake them all
+  std::mutex post_mu;          // orders Post() against the end of Run()
+  bool finished = false;       // Run() has drained its last posted functions
   std::chrono::steady_clock::time_point last_protocol_log{};
   uint64_t suppressed_protocol_logs = 0;
 };
@@ -176,10 +182,31 @@ void NetServer::Run() {
   }
   asio::co_spawn(impl.io, impl.Cron(), asio::detached);
   impl.io.run();
+  // Functions posted while the loop was stopping still run, so no caller waits forever.
+  {
+    std::lock_guard lock(impl.post_mu);
+    impl.finished = true;
+  }
+  impl.io.restart();
+  impl.io.poll();
 }
 
 void NetServer::Stop() {
-  asio::post(impl_->io, [impl = impl_.get()] { impl->Shutdown("Stop requested"); });
+  Post([impl = impl_.get()] { impl->Shutdown("Stop requested"); });
+}
+
+bool NetServer::Post(std::function<void()> fn) {
+  std::lock_guard lock(impl_->post_mu);
+  if (impl_->finished) return false;
+  asio::post(impl_->io, std::move(fn));
+  return true;
+}
+
+void NetServer::Pause() { impl_->paused = true; }
+
+void NetServer::Resume() {
+  impl_->paused = false;
+  impl_->resumed.cancel();
 }
 
 template <class Acceptor>
@@ -282,7 +309,7 @@ class NetServer::Impl::Connection : public ConnectionHooks,
     wake_.cancel();
   }
 
-  // Server shutdown: no flushing, everything stops now.
+  // Server shutdown or DropConnections(): no flushing, the connection ends now.
   void Abort() {
     boost::system::error_code ec;
     socket_.close(ec);
@@ -322,9 +349,14 @@ void NetServer::Impl::Shutdown(std::string_view why) {
   }
   signals.cancel(ec);
   cron.cancel();
+  resumed.cancel();
   for (Connection* c : connections) c->Abort();
   spdlog::warn("hashkv is now ready to exit, bye bye...");
   io.stop();
+}
+
+void NetServer::DropConnections() {
+  for (Impl::Connection* c : impl_->connections) c->Abort();
 }
 
 void NetServer::Impl::StartConnection(Stream::socket socket) {
@@ -344,6 +376,12 @@ awaitable<void> NetServer::Impl::Connection::Reader(
         co_await socket_.async_read_some(asio::buffer(in.data() + filled, in.size() - filled),
                                          asio::redirect_error(asio::use_awaitable, ec));
     if (ec || closing_ || impl.stopping) break;
+    while (impl.paused && !closing_ && !impl.stopping) {
+      // Resume() wakes every paused reader by cancelling the shared timer.
+      boost::system::error_code woken;
+      co_await impl.resumed.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+    }
+    if (closing_ || impl.stopping) break;
     filled += n;
     engine.stats().total_net_input_bytes += n;
     std::string_view input(in.data(), filled);

@@ -2,6 +2,7 @@
 // io_context that owns the Engine. Everything protocol- or data-related is the Engine's.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,18 @@ class NetServer {
   // Serves until SIGINT/SIGTERM, SHUTDOWN or Stop().
   void Run();
   void Stop();  // safe from any thread
+
+  // Runs `fn` on the loop thread, from any thread. Every accepted function runs, also once the
+  // loop has stopped (Run() drains them before it returns); false when Run() has returned.
+  bool Post(std::function<void()> fn);
+
+  // Loop thread only (through Post from elsewhere). A paused server reads requests but does not
+  // answer them until Resume(): a stalled server, for tests of clients' timeouts.
+  void Pause();
+  void Resume();
+  // Closes every client connection at once, replies not yet written included: what clients see
+  // when a server restarts.
+  void DropConnections();
 
  private:
   struct Impl;
