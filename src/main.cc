@@ -93,7 +93,9 @@ void PrintHelp() {
       "       hashkv-server --port 7777 --bind 127.0.0.1 --databases 16 --loglevel notice\n"
       "       hashkv-server --port 0      (picks a free port; redis-server would disable TCP)\n"
       "       hashkv-server --port-file PATH  (writes the bound port to PATH once listening)\n"
-      "       hashkv-server --unixsocket /tmp/hashkv.sock --unixsocketperm 700\n\n"
+      "       hashkv-server --unixsocket /tmp/hashkv.sock --unixsocketperm 700\n"
+      "       hashkv-server --enable-test-controls  (HASHKV.CLOCK/ERROR/LOG/RESET: for tests "
+      "only)\n\n"
       "Once listening, the bound port is printed on stdout as the line 'hashkv-port: N',\n"
       "whatever the loglevel.\n");
 }
@@ -128,6 +130,11 @@ int main(int argc, char** argv) {
     spdlog::info("Configuration loaded");
   }
   for (const std::string& w : parsed.warnings) spdlog::warn("{}", w);
+  if (config.enable_test_controls) {
+    spdlog::warn(
+        "WARNING test controls are enabled: any client can move the clock, fail commands and "
+        "read the command log (HASHKV.*). Use this for tests only.");
+  }
 
   hashkv::Engine engine(config);
   hashkv::NetServer server(engine);
