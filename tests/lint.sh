@@ -8,7 +8,7 @@ src=$1
 build=$2
 cd "$src" || exit 1
 status=0
-files=$(git ls-files '*.cc' '*.h' 2>/dev/null || find src include tests -name '*.cc' -o -name '*.h')
+files=$(git ls-files '*.cc' '*.h' 2>/dev/null || find src include tests examples -name '*.cc' -o -name '*.h')
 if command -v clang-format >/dev/null; then
   if ! echo "$files" | xargs clang-format --dry-run -Werror; then
     echo "clang-format: the files above need 'clang-format -i'"

@@ -69,19 +69,21 @@ class Server {
 
   // Test-double controls, callable from any thread while running.
   // Every command (or only `command`, any case; a container such as CONFIG answers for its
-  // subcommands) answers the error `message` until ClearError(). "ERR " is prepended unless the
-  // message starts with an upper-case error code ("LOADING ..." stays as it is). Inside MULTI it
-  // is a queueing-time rejection: EXEC then answers EXECABORT, as Redis does for LOADING or OOM.
+  // subcommands) answers the error `message` until ClearError(). "Every command" leaves out
+  // AUTH, HELLO, QUIT and RESET, so clients can still connect and close. "ERR " is prepended unless
+  // the message starts with an upper-case error code ("LOADING ..." stays as it is). Inside MULTI
+  // it is a queueing-time rejection: EXEC then answers EXECABORT, as Redis does for LOADING or OOM.
   void SetError(std::string_view message);
   void SetError(std::string_view command, std::string_view message);
   void ClearError();
   // The server's clock: keys expire, TTLs count down and TIME answers by it. It runs in real
   // time until FreezeClock(), which stops it; FastForward() moves it on (a running clock keeps
   // running, ahead), SetClock() sets it, RealClock() goes back to real time. Keys whose TTL has
-  // passed are gone at once for every client.
+  // passed are gone at once for every client. The clock stays within 1970..9999: FastForward()
+  // and SetClock() answer false, and leave it, for a negative step or a time outside that.
   void FreezeClock();
-  void FastForward(std::chrono::milliseconds by);
-  void SetClock(std::chrono::system_clock::time_point now);
+  bool FastForward(std::chrono::milliseconds by);
+  bool SetClock(std::chrono::system_clock::time_point now);
   void RealClock();
   std::chrono::system_clock::time_point Now();
   // A stalled server: requests are read but not answered until Resume(). The direct API still

@@ -337,14 +337,17 @@ void Server::FreezeClock() {
   impl_->OnLoop([&] { impl_->engine->controls().Freeze(RealUs()); });
 }
 
-void Server::FastForward(std::chrono::milliseconds by) {
-  impl_->OnLoop([&] { impl_->engine->controls().Advance(std::max<int64_t>(0, by.count())); });
+bool Server::FastForward(std::chrono::milliseconds by) {
+  bool moved = false;
+  impl_->OnLoop([&] { moved = impl_->engine->controls().Advance(by.count(), RealUs()); });
+  return moved;
 }
 
-void Server::SetClock(std::chrono::system_clock::time_point now) {
+bool Server::SetClock(std::chrono::system_clock::time_point now) {
   const int64_t ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count();
-  impl_->OnLoop([&] { impl_->engine->controls().SetNow(ms, RealUs()); });
+  if (ms < 0 || ms > TestControls::kMaxUnixMs) return false;
+  return impl_->OnLoop([&] { impl_->engine->controls().SetNow(ms, RealUs()); });
 }
 
 void Server::RealClock() {

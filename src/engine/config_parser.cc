@@ -188,8 +188,9 @@ std::string Apply(const std::vector<std::string>& args, Config* config, ConfigRe
   }
   if (name == "enable-test-controls") {
     // A bare --enable-test-controls means yes.
+    if (argc > 2) return "wrong number of arguments";
     std::string v = argc == 1 ? "yes" : Lower(args[1]);
-    if (argc > 2 || (v != "yes" && v != "no")) return "argument must be 'yes' or 'no'";
+    if (v != "yes" && v != "no") return "argument must be 'yes' or 'no'";
     config->enable_test_controls = v == "yes";
     return "";
   }

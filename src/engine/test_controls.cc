@@ -15,7 +15,11 @@ void TestControls::Freeze(int64_t real_us) {
   frozen_ = true;
 }
 
-void TestControls::Advance(int64_t ms) { (frozen_ ? frozen_us_ : offset_us_) += ms * 1000; }
+bool TestControls::Advance(int64_t ms, int64_t real_us) {
+  if (ms < 0 || ms > kMaxUnixMs - NowUs(real_us) / 1000) return false;
+  (frozen_ ? frozen_us_ : offset_us_) += ms * 1000;
+  return true;
+}
 
 void TestControls::SetNow(int64_t unix_ms, int64_t real_us) {
   if (frozen_) {
@@ -55,11 +59,11 @@ void TestControls::SetError(std::string_view command, std::string_view message) 
 
 void TestControls::ClearErrors() { errors_.clear(); }
 
-const std::string* TestControls::ErrorFor(std::string_view name) const {
+const std::string* TestControls::ErrorFor(std::string_view name, bool every) const {
   const std::string* all = nullptr;
   for (const Rule& rule : errors_) {
     if (rule.command == name) return &rule.line;  // a command's own rule wins over "every"
-    if (rule.command.empty()) all = &rule.line;
+    if (rule.command.empty() && every) all = &rule.line;
   }
   return all;
 }
@@ -100,7 +104,11 @@ void Engine::RecordIfLogging(const Session& session, const CommandSpec* spec,
 bool Engine::ControlsAllow(const Session& session, const CommandSpec& spec,
                            const CommandSpec* parent, std::string* error) const {
   if (!controls_->has_errors() || session.internal || IsControlCommand(spec)) return true;
-  const std::string* line = controls_->ErrorFor((parent != nullptr ? parent : &spec)->name);
+  // Connection handling (AUTH, HELLO, QUIT, RESET: the no-auth commands) is left out of
+  // "every command", so clients can still connect, log in and close; naming one fails it too.
+  const CommandSpec& command = parent != nullptr ? *parent : spec;
+  const bool every = (ParseCommandFlags(command.flags) & kFlagNoAuth) == 0;
+  const std::string* line = controls_->ErrorFor(command.name, every);
   if (line == nullptr) return true;
   *error = *line;
   return false;

@@ -22,8 +22,12 @@ class TestControls {
   bool clock_frozen() const { return frozen_; }
   int64_t NowUs(int64_t real_us) const { return frozen_ ? frozen_us_ : real_us + offset_us_; }
   void Freeze(int64_t real_us);
-  void Advance(int64_t ms);  // frozen: stays frozen, later; running: runs ahead
-  void SetNow(int64_t unix_ms, int64_t real_us);
+  // The clock never goes past the end of year 9999 (nor would an int64 of microseconds last).
+  static constexpr int64_t kMaxUnixMs = 253402300799999;
+  // Frozen: stays frozen, later; running: runs ahead. False, and the clock unmoved, for a
+  // negative step or one past kMaxUnixMs.
+  bool Advance(int64_t ms, int64_t real_us);
+  void SetNow(int64_t unix_ms, int64_t real_us);  // 0 <= unix_ms <= kMaxUnixMs
   void Realtime();
 
   // Injected errors: `command` empty for every command, else a lower-case command name (a
@@ -32,8 +36,9 @@ class TestControls {
   void SetError(std::string_view command, std::string_view message);
   void ClearErrors();
   bool has_errors() const { return !errors_.empty(); }
-  // The error line for a command named `name` (lower case), or nullptr.
-  const std::string* ErrorFor(std::string_view name) const;
+  // The error line for a command named `name` (lower case), or nullptr; the every-command
+  // rule counts only when `every` is true.
+  const std::string* ErrorFor(std::string_view name, bool every) const;
 
   // The command log (what clients sent, newest kept up to kMaxLog).
   static constexpr size_t kMaxLog = 100000;

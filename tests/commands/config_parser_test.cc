@@ -137,3 +137,76 @@ TEST(ConfigParserTest, ObservabilityDirectives) {
 
 }  // namespace
 }  // namespace hashkv
+
+namespace hashkv {
+namespace {
+
+TEST(ConfigParserTest, EnableTestControlsIsOffByDefault) {
+  Config c;
+  EXPECT_FALSE(c.enable_test_controls);
+  ASSERT_TRUE(Parse({"--port", "7000"}, &c).ok);
+  EXPECT_FALSE(c.enable_test_controls);
+}
+
+TEST(ConfigParserTest, EnableTestControlsBareFlagMeansYes) {
+  Config c;
+  ConfigResult r = Parse({"--enable-test-controls"}, &c);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(r.warnings.empty());
+  EXPECT_TRUE(c.enable_test_controls);
+  // Bare, followed by other flags.
+  Config d;
+  r = Parse({"--enable-test-controls", "--port", "7001"}, &d);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(d.enable_test_controls);
+  EXPECT_EQ(d.port, 7001);
+}
+
+TEST(ConfigParserTest, EnableTestControlsYesOrNo) {
+  Config c;
+  ASSERT_TRUE(Parse({"--enable-test-controls", "yes"}, &c).ok);
+  EXPECT_TRUE(c.enable_test_controls);
+  ASSERT_TRUE(Parse({"--enable-test-controls", "no"}, &c).ok);
+  EXPECT_FALSE(c.enable_test_controls);
+  // Case-insensitive, as Redis's bool configs; the last one wins.
+  ASSERT_TRUE(Parse({"--enable-test-controls", "YES"}, &c).ok);
+  EXPECT_TRUE(c.enable_test_controls);
+  ASSERT_TRUE(Parse({"--enable-test-controls", "yes", "--enable-test-controls", "No"}, &c).ok);
+  EXPECT_FALSE(c.enable_test_controls);
+}
+
+TEST(ConfigParserTest, EnableTestControlsBadValue) {
+  Config c;
+  ConfigResult r = Parse({"--enable-test-controls", "maybe"}, &c);
+  EXPECT_FALSE(r.ok);
+  // Worded as Redis's (and latency-tracking's) bool directives.
+  EXPECT_NE(r.error.find(">>> 'enable-test-controls \"maybe\"'\nargument must be 'yes' or 'no'"),
+            std::string::npos)
+      << r.error;
+  EXPECT_FALSE(c.enable_test_controls);
+  EXPECT_FALSE(Parse({"--enable-test-controls", "1"}, &c).ok);
+  EXPECT_FALSE(Parse({"--enable-test-controls", ""}, &c).ok);
+  r = Parse({"--enable-test-controls", "yes", "no"}, &c);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find(">>> 'enable-test-controls \"yes\" \"no\"'\n"), std::string::npos)
+      << r.error;
+}
+
+TEST(ConfigParserTest, EnableTestControlsInAConfigFile) {
+  Config c;
+  ConfigResult r = ParseConfigText("port 7002\nenable-test-controls yes\n", &c);
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_TRUE(c.enable_test_controls);
+  Config d;
+  ASSERT_TRUE(ParseConfigText("ENABLE-TEST-CONTROLS no\n", &d).ok);
+  EXPECT_FALSE(d.enable_test_controls);
+  r = ParseConfigText("# test double\nenable-test-controls sometimes\n", &d);
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.error.find("at line 2\n>>> 'enable-test-controls sometimes'\nargument must be 'yes' "
+                         "or 'no'"),
+            std::string::npos)
+      << r.error;
+}
+
+}  // namespace
+}  // namespace hashkv
