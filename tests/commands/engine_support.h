@@ -48,4 +48,24 @@ class EngineDriver {
   std::unique_ptr<Session> session_;
 };
 
+// Another client of an existing engine (MULTI/WATCH races, MONITOR, shared state).
+class EngineClient {
+ public:
+  explicit EngineClient(Engine& engine, std::string addr = "127.0.0.1:40001")
+      : engine_(engine), session_(engine.NewSession(std::move(addr), "127.0.0.1:6379")) {}
+
+  std::string Run(std::initializer_list<std::string_view> argv) {
+    std::vector<std::string_view> args(argv);
+    std::string out;
+    engine_.Execute(*session_, args, out);
+    return out;
+  }
+  Session& session() { return *session_; }
+  void Disconnect() { session_.reset(); }
+
+ private:
+  Engine& engine_;
+  std::unique_ptr<Session> session_;
+};
+
 }  // namespace hashkv::testing

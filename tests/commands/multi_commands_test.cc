@@ -25,25 +25,7 @@ constexpr std::string_view kNullArray = "*-1\r\n";
 constexpr std::string_view kExecAbort =
     "-EXECABORT Transaction discarded because of previous errors.\r\n";
 
-// A second client on the same engine.
-class Client {
- public:
-  explicit Client(Engine& engine)
-      : engine_(engine), session_(engine.NewSession("127.0.0.1:40001", "127.0.0.1:6379")) {}
-
-  std::string Run(std::initializer_list<std::string_view> argv) {
-    std::vector<std::string_view> args(argv);
-    std::string out;
-    engine_.Execute(*session_, args, out);
-    return out;
-  }
-  Session& session() { return *session_; }
-  void Disconnect() { session_.reset(); }
-
- private:
-  Engine& engine_;
-  std::unique_ptr<Session> session_;
-};
+using Client = testing::EngineClient;
 
 // An expired key the store has not reaped yet, as if its TTL ran out between commands.
 void ExpireNow(EngineDriver& d, std::string_view key, int db = 0) {

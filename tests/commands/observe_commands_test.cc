@@ -71,23 +71,7 @@ Config DebugConfig(std::string enable) {
   return config;
 }
 
-// A second client of the driver's engine.
-class Client {
- public:
-  Client(Engine& engine, std::string addr)
-      : engine_(engine), session_(engine.NewSession(std::move(addr), "127.0.0.1:6379")) {}
-  std::string Run(std::initializer_list<std::string_view> argv) {
-    std::vector<std::string_view> args(argv);
-    std::string out;
-    engine_.Execute(*session_, args, out);
-    return out;
-  }
-  Session& session() { return *session_; }
-
- private:
-  Engine& engine_;
-  std::unique_ptr<Session> session_;
-};
+using Client = testing::EngineClient;
 
 // A monitoring client with a connection to push to.
 struct Monitor {

@@ -76,23 +76,7 @@ std::string InfoField(EngineDriver& d, std::string_view section, std::string_vie
   return text.substr(at, text.find("\r\n", at) - at);
 }
 
-// Another client of the same engine.
-class Client {
- public:
-  explicit Client(Engine& engine)
-      : engine_(engine), session_(engine.NewSession("127.0.0.1:40001", "127.0.0.1:6379")) {}
-
-  std::string Run(std::initializer_list<std::string_view> argv) {
-    std::vector<std::string_view> args(argv);
-    std::string out;
-    engine_.Execute(*session_, args, out);
-    return out;
-  }
-
- private:
-  Engine& engine_;
-  std::unique_ptr<Session> session_;
-};
+using Client = testing::EngineClient;
 
 std::string RunOn(Engine& engine, Session& session, std::initializer_list<std::string_view> argv) {
   std::vector<std::string_view> args(argv);
