@@ -7,6 +7,8 @@
 # In:  HASHKV_SERVER   the hashkv-server binary (for hashkv)
 #      HGETSET_MODULE  the tutorial HGETSET module that redis-server loads (for redis), so raw
 #                      HGETSET calls answer on both servers
+#      HASHKV_EXTRA_ARGS  optional flags appended to hashkv-server's command line, split on
+#                      spaces (e.g. "--enable-test-controls yes"), also on a restart
 # Out, for COMMAND: REDIS_HOST, REDIS_PORT, REDIS_URL, CLIENTS_SERVER (redis|hashkv) and
 #      CLIENTS_RESTART, a shell command that stops the server (SIGTERM) and starts it again on the
 #      same port, returning once it accepts connections (for the reconnect tests).
@@ -41,7 +43,9 @@ start_server() {
   : >"$log"  # exists before the background job opens it, for the readiness loop below
   case "$CLIENTS_SERVER" in
     hashkv)
-      "$HASHKV_SERVER" --port "$want" --bind 127.0.0.1 >"$log" 2>&1 &
+      local extra=()
+      read -ra extra <<<"${HASHKV_EXTRA_ARGS:-}"
+      "$HASHKV_SERVER" --port "$want" --bind 127.0.0.1 "${extra[@]}" >"$log" 2>&1 &
       pid=$!
       ;;
     redis)
