@@ -1,18 +1,23 @@
 // hashkv-server: flags and config file, logging in redis-server's format, signals, serve.
+#include <malloc.h>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 
 #include "engine/config_parser.h"
+#include "engine/memory.h"
 #include "hashkv/engine.h"
 #include "net/server.h"
 
@@ -20,8 +25,16 @@ namespace {
 
 constexpr const char* kVersion = "0.1.0";
 
+// Used memory for INFO and maxmemory, counted at every allocation as Redis's zmalloc does:
+// reading glibc's own statistics (mallinfo2) walks its free lists, which on a fragmented heap
+// takes far too long to do per command.
+std::atomic<uint64_t> allocated_bytes{0};
+
+uint64_t AllocatedBytes() { return allocated_bytes.load(std::memory_order_relaxed); }
+
 // Redis marks each log line with a level character: '.' debug, '-' verbose, '*' notice,
-// '#' warning. Container tooling greps for "* Ready to accept connections".
+// '#' warning. Its levels map to spdlog's trace, debug, info and warn. Container tooling greps for
+// "* Ready to accept connections".
 class RedisLevelFlag : public spdlog::custom_flag_formatter {
  public:
   void format(const spdlog::details::log_msg& msg, const std::tm&,
@@ -29,8 +42,10 @@ class RedisLevelFlag : public spdlog::custom_flag_formatter {
     char c = '*';
     switch (msg.level) {
       case spdlog::level::trace:
-      case spdlog::level::debug:
         c = '.';
+        break;
+      case spdlog::level::debug:
+        c = '-';
         break;
       case spdlog::level::info:
         c = '*';
@@ -47,7 +62,7 @@ class RedisLevelFlag : public spdlog::custom_flag_formatter {
 };
 
 spdlog::level::level_enum LevelFor(const std::string& loglevel) {
-  if (loglevel == "debug") return spdlog::level::debug;
+  if (loglevel == "debug") return spdlog::level::trace;
   if (loglevel == "verbose") return spdlog::level::debug;
   if (loglevel == "warning") return spdlog::level::warn;
   if (loglevel == "nothing") return spdlog::level::off;
@@ -102,7 +117,33 @@ void PrintHelp() {
 
 }  // namespace
 
+// The replaceable allocation functions every other form (arrays, nothrow, sized delete) calls
+// in libstdc++. Out of memory aborts, as Redis's zmalloc does; nothing here throws.
+void* operator new(std::size_t size) {
+  void* p = std::malloc(size == 0 ? 1 : size);
+  if (p == nullptr) {
+    std::fprintf(stderr, "hashkv: out of memory allocating %zu bytes\n", size);
+    std::abort();
+  }
+  allocated_bytes.fetch_add(malloc_usable_size(p), std::memory_order_relaxed);
+  return p;
+}
+
+// g++ 12 at -O3 sees operator new's pointer reach free() and calls it mismatched; here the pair
+// is ours and malloc/free underneath is the point.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+void operator delete(void* p) noexcept {
+  if (p == nullptr) return;
+  allocated_bytes.fetch_sub(malloc_usable_size(p), std::memory_order_relaxed);
+  std::free(p);
+}
+#pragma GCC diagnostic pop
+
+void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+
 int main(int argc, char** argv) {
+  hashkv::SetUsedMemorySource(AllocatedBytes);
   hashkv::Config config;
   hashkv::ConfigResult parsed = hashkv::ParseCommandLine(argc, argv, &config);
   if (parsed.show_version) {
@@ -130,6 +171,16 @@ int main(int argc, char** argv) {
     spdlog::info("Configuration loaded");
   }
   for (const std::string& w : parsed.warnings) spdlog::warn("{}", w);
+  if (config.maxmemory_policy != "noeviction") {
+    spdlog::warn(
+        "WARNING maxmemory-policy {} is accepted, but hashkv never evicts keys: over maxmemory "
+        "it refuses writes (-OOM), as noeviction does.",
+        config.maxmemory_policy);
+  }
+  // As Redis at start-up: the open-files limit must allow maxclients, or maxclients shrinks.
+  int64_t maxclients = hashkv::AdjustOpenFilesLimit(config.maxclients);
+  if (maxclients == 0) return 1;
+  config.maxclients = maxclients;
   if (config.enable_test_controls) {
     spdlog::warn(
         "WARNING test controls are enabled: any client can move the clock, fail commands and "
@@ -137,6 +188,7 @@ int main(int argc, char** argv) {
   }
 
   hashkv::Engine engine(config);
+  engine.set_maxclients_hook(hashkv::AdjustOpenFilesLimit);
   hashkv::NetServer server(engine);
   std::string error;
   if (!server.Listen(&error)) {

@@ -1,11 +1,23 @@
 // Server options, named after redis.conf directives; filled by flags or a config file.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 namespace hashkv {
+
+// One class of client-output-buffer-limit: a client whose pending replies reach `hard_bytes`, or
+// stay at or over `soft_bytes` for more than `soft_seconds`, is disconnected. 0 disables each.
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;
+  uint64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+
+// Redis's client classes for client-output-buffer-limit, in CONFIG GET's order.
+enum class ClientClass : uint8_t { kNormal = 0, kReplica = 1, kPubsub = 2 };
 
 struct Config {
   std::string bind = "127.0.0.1";
@@ -19,7 +31,20 @@ struct Config {
   int64_t hash_max_listpack_entries = 512;
   int64_t hash_max_listpack_value = 64;
   int64_t maxclients = 10000;
-  int64_t timeout = 0;
+  int64_t timeout = 0;  // seconds a client may stay idle; 0: forever
+  // Redis's defaults: "normal 0 0 0 slave 256mb 64mb 60 pubsub 32mb 8mb 60". hashkv has no
+  // replicas or subscribers; the other classes are kept for CONFIG GET/SET, and a MONITOR
+  // client falls back to the replica limits while the normal class is unlimited.
+  std::array<OutputBufferLimit, 3> client_output_buffer_limits = {{
+      {0, 0, 0},
+      {256ULL * 1024 * 1024, 64ULL * 1024 * 1024, 60},
+      {32ULL * 1024 * 1024, 8ULL * 1024 * 1024, 60},
+  }};
+  uint64_t maxmemory = 0;  // bytes; 0: no limit
+  // Every policy Redis knows is accepted; there is no eviction, so all behave as noeviction.
+  std::string maxmemory_policy = "noeviction";
+  // Without a password, clients from other hosts than this one are refused (-DENIED).
+  bool protected_mode = true;
   int64_t tcp_keepalive = 300;
   int hz = 10;
   std::string dir = ".";

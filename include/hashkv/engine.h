@@ -40,7 +40,17 @@ struct FeedResult {
   bool close = false;   // write what is in `out`, then close (QUIT, protocol error, limits)
   std::string_view protocol_error;  // set when a protocol error closes the connection
   bool query_buffer_limit = false;  // the unparsed request passed client-query-buffer-limit
+  // `out` reached the caller's out_limit with requests left to run: call Feed again with the
+  // rest once the client has read its replies.
+  bool output_full = false;
+  // One reply passed the client's hard output limit (or, with none set, kMaxReplyBytes) and was
+  // cut short: drop `out` and close, as Redis's closeClientOnOutputBufferLimitReached.
+  bool output_limit = false;
 };
+
+// The largest reply one command may build when no client-output-buffer-limit is set: past it,
+// the connection is closed instead of the server running out of memory.
+inline constexpr size_t kMaxReplyBytes = size_t{1} << 30;
 
 class Engine {
  public:
@@ -56,8 +66,10 @@ class Engine {
   std::unique_ptr<Session> NewInternalSession();
 
   // Parses and runs every complete request at the front of `input`, appending replies to
-  // `out`. `input` must start at the first byte not yet consumed.
-  FeedResult Feed(Session& session, std::string_view input, std::string& out);
+  // `out`. `input` must start at the first byte not yet consumed. Stops early, before the next
+  // request, once `out` holds `out_limit` bytes (the network layer's back-pressure).
+  FeedResult Feed(Session& session, std::string_view input, std::string& out,
+                  size_t out_limit = SIZE_MAX);
 
   // Runs one command given as arguments (in-process use and tests).
   void Execute(Session& session, std::span<const Arg> argv, std::string& out);
@@ -103,6 +115,16 @@ class Engine {
   WatchRegistry& watches() { return *watches_; }
   TestControls& controls() { return *controls_; }
 
+  // CONFIG SET maxclients asks this how many clients the process can serve: the standalone
+  // server raises its open-files limit as Redis does, and answers with what it could get.
+  // Unset (in-process and embedded engines), any number is fine.
+  void set_maxclients_hook(std::function<int64_t(int64_t)> hook) {
+    maxclients_hook_ = std::move(hook);
+  }
+  int64_t AdjustMaxclients(int64_t requested) {
+    return maxclients_hook_ ? maxclients_hook_(requested) : requested;
+  }
+
  private:
   friend class Session;
   void Unregister(Session* session);
@@ -126,6 +148,11 @@ class Engine {
   void RecordIfLogging(const Session& session, const CommandSpec* spec, std::span<const Arg> argv);
   bool ControlsAllow(const Session& session, const CommandSpec& spec, const CommandSpec* parent,
                      std::string* error) const;
+  // memory.cc: false with Redis's OOM error while used memory is over maxmemory and `spec` may
+  // grow it. Only called when maxmemory is set.
+  bool MemoryAllows(const Session& session, const CommandSpec& spec, const CommandSpec* parent,
+                    std::string* error);
+  uint64_t UsedMemoryForLimit();
   // observer.cc: per-command statistics, slowlog and MONITOR feed after a top-level command.
   void AfterCommand(Session& session, const CommandSpec& spec, const CommandSpec* parent,
                     std::span<const Arg> argv, std::chrono::steady_clock::duration took);
@@ -145,6 +172,11 @@ class Engine {
   std::unique_ptr<Sessions> sessions_;
   std::unique_ptr<Observer> observer_;
   std::unique_ptr<WatchRegistry> watches_;
+  std::function<int64_t(int64_t)> maxclients_hook_;
+  // memory.cc: the last used-memory sample and when the next may be taken (steady clock ticks),
+  // for when used memory is not counted but read from the allocator.
+  uint64_t used_memory_sample_ = 0;
+  int64_t next_memory_sample_ = 0;
 };
 
 }  // namespace hashkv

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "commands/args.h"
+#include "commands/client_info.h"
 #include "commands/command_table.h"
 #include "commands/reply_help.h"
 #include "engine/session.h"
@@ -14,16 +15,6 @@
 #include "hashkv/engine.h"
 
 namespace hashkv {
-namespace {
-
-// networking.c validateClientAttr: printable ASCII without spaces, so CLIENT LIST stays
-// splittable on spaces.
-bool ValidClientAttr(std::string_view value) {
-  for (char c : value) {
-    if (c < '!' || c > '~') return false;
-  }
-  return true;
-}
 
 // networking.c catClientInfoString. `argv_mem` is the running command's argument bytes (only
 // the client executing CLIENT LIST/INFO has one), as Redis's argv-mem.
@@ -82,7 +73,7 @@ void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t
   number("rbp", 0);
   number("obl", 0);
   number("oll", 0);
-  number("omem", 0);
+  number("omem", static_cast<int64_t>(s.output_buffer_bytes));
   number("tot-mem", static_cast<int64_t>(tot_mem));
   field("events", "r");
   field("cmd", cmd);
@@ -93,6 +84,17 @@ void AppendClientInfo(std::string* out, const Session& s, int64_t now_ms, size_t
   out->append("lib-ver=");
   out->append(s.lib_ver);
   out->push_back('\n');
+}
+
+namespace {
+
+// networking.c validateClientAttr: printable ASCII without spaces, so CLIENT LIST stays
+// splittable on spaces.
+bool ValidClientAttr(std::string_view value) {
+  for (char c : value) {
+    if (c < '!' || c > '~') return false;
+  }
+  return true;
 }
 
 // A client killed by CLIENT KILL is gone for Redis at once (freeClient); here its connection

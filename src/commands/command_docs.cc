@@ -198,7 +198,11 @@ void ReplyCommandInfo(Context& ctx, const CommandSpec& spec, const CommandSpec* 
   uint32_t cats = AclCategories(spec, parent, meta);
   ctx.ReplyWithSet(static_cast<size_t>(std::popcount(cats)));
   for (size_t i = 0; i < std::size(kAclCategories); ++i) {
-    if (cats & (1u << i)) ctx.ReplyWithSimpleString("@" + std::string(kAclCategories[i]));
+    if ((cats & (1u << i)) == 0) continue;
+    // Built by append: g++ 12 -O3 misreads `"@" + std::string(...)` as overlapping (-Wrestrict).
+    std::string category = "@";
+    category.append(kAclCategories[i]);
+    ctx.ReplyWithSimpleString(category);
   }
 
   std::string_view tips = meta != nullptr ? meta->tips : std::string_view();

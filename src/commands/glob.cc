@@ -2,6 +2,7 @@
 #include "commands/glob.h"
 
 #include <cstddef>
+#include <cstdint>
 
 namespace hashkv {
 namespace {
@@ -30,11 +31,15 @@ struct Cursor {
 int Lower(int c) { return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c; }
 
 // Returns whether the rest of `p` matches the rest of `s`. `skip_longer` is Redis's
-// skipLongerMatches: once the text after some '*' matched nowhere, no earlier '*' can help by
-// swallowing more, which keeps patterns like "a*a*a*a*b" linear-ish instead of exponential.
-bool Match(Cursor p, const char* s, size_t slen, bool nocase, bool* skip_longer, int nesting) {
+// skipLongerMatches (the CVE-2022-36021 fix): once the text after some '*' matched nowhere, no
+// earlier '*' can help by swallowing more. So a '*' loop that runs to its end ends the whole
+// match, every '*' loop runs at most once, and a match costs at most about
+// strlen * patternlen steps instead of growing exponentially with the number of stars.
+bool Match(Cursor p, const char* s, size_t slen, bool nocase, bool* skip_longer, int nesting,
+           uint64_t* steps) {
   if (nesting > kMaxNesting) return false;
   while (p.len > 0 && slen > 0) {
+    ++*steps;
     switch (p.At(0)) {
       case '*': {
         while (p.At(1) == '*') p.Advance();
@@ -42,7 +47,7 @@ bool Match(Cursor p, const char* s, size_t slen, bool nocase, bool* skip_longer,
         while (slen > 0) {
           Cursor rest = p;
           rest.Advance();
-          if (Match(rest, s, slen, nocase, skip_longer, nesting + 1)) return true;
+          if (Match(rest, s, slen, nocase, skip_longer, nesting + 1, steps)) return true;
           if (*skip_longer) return false;
           ++s;
           --slen;
@@ -60,6 +65,7 @@ bool Match(Cursor p, const char* s, size_t slen, bool nocase, bool* skip_longer,
         if (negate) p.Advance();
         bool match = false;
         while (true) {
+          ++*steps;
           if (p.At(0) == '\\' && p.len >= 2) {
             p.Advance();
             if (p.At(0) == s[0]) match = true;
@@ -129,9 +135,15 @@ bool Match(Cursor p, const char* s, size_t slen, bool nocase, bool* skip_longer,
 }  // namespace
 
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase) {
+  uint64_t steps = 0;
+  return GlobMatchCountingSteps(pattern, str, nocase, &steps);
+}
+
+bool GlobMatchCountingSteps(std::string_view pattern, std::string_view str, bool nocase,
+                            uint64_t* steps) {
   bool skip_longer = false;
   return Match(Cursor{pattern.data(), pattern.size()}, str.data(), str.size(), nocase, &skip_longer,
-               0);
+               0, steps);
 }
 
 }  // namespace hashkv

@@ -2,6 +2,7 @@
 // used by KEYS, SCAN and HSCAN MATCH.
 #pragma once
 
+#include <cstdint>
 #include <string_view>
 
 namespace hashkv {
@@ -13,5 +14,10 @@ namespace hashkv {
 // false, as stringmatchlen: KEYS, SCAN and HSCAN treat a lone "*" pattern as "no filter" before
 // matching, and callers must do the same.
 bool GlobMatch(std::string_view pattern, std::string_view str, bool nocase = false);
+
+// GlobMatch that also adds to *steps the number of pattern positions it compared, so tests can
+// bound the matcher's work without timing it.
+bool GlobMatchCountingSteps(std::string_view pattern, std::string_view str, bool nocase,
+                            uint64_t* steps);
 
 }  // namespace hashkv

@@ -3,7 +3,6 @@
 // counterpart for keep Redis's idle values, so parsers written for Redis find them.
 #include "commands/info.h"
 
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -19,6 +18,7 @@
 
 #include "commands/args.h"
 #include "commands/command_table.h"
+#include "engine/memory.h"
 #include "engine/observer.h"
 #include "engine/session.h"
 #include "hashkv/engine.h"
@@ -58,11 +58,6 @@ class InfoWriter {
   std::string* out_;
   int sections_ = 0;
 };
-
-uint64_t UsedMemory() {
-  struct mallinfo2 mi = mallinfo2();
-  return static_cast<uint64_t>(mi.uordblks) + static_cast<uint64_t>(mi.hblkhd);
-}
 
 uint64_t ResidentMemory() {
   std::ifstream statm("/proc/self/statm");
@@ -199,7 +194,7 @@ void ClientsSection(InfoWriter& w, Engine& engine) {
   w.Line("clients_in_timeout_table", "0");
 }
 
-void MemorySection(InfoWriter& w) {
+void MemorySection(InfoWriter& w, const Config& config) {
   uint64_t used = UsedMemory();
   uint64_t peak = UpdatePeak(used);
   uint64_t rss = ResidentMemory();
@@ -224,9 +219,9 @@ void MemorySection(InfoWriter& w) {
         "used_memory_scripts_human"}) {
     w.Line(field, field.ends_with("_human") ? "0B" : "0");
   }
-  w.Line("maxmemory", "0");
-  w.Line("maxmemory_human", "0B");
-  w.Line("maxmemory_policy", "noeviction");
+  w.Line("maxmemory", config.maxmemory);
+  w.Line("maxmemory_human", BytesToHuman(config.maxmemory));
+  w.Line("maxmemory_policy", config.maxmemory_policy);
   w.Fixed("mem_fragmentation_ratio", used > 0 ? static_cast<double>(rss) / used : 0.0);
   w.Line("mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
   w.Line("mem_not_counted_for_evict", "0");
@@ -455,7 +450,7 @@ std::string GenerateInfo(Engine& engine, std::span<const Arg> sections) {
   InfoWriter w(&out);
   if (sel.Wants("server")) ServerSection(w, engine, now_ms);
   if (sel.Wants("clients")) ClientsSection(w, engine);
-  if (sel.Wants("memory")) MemorySection(w);
+  if (sel.Wants("memory")) MemorySection(w, engine.config());
   if (sel.Wants("persistence")) PersistenceSection(w, engine);
   if (sel.Wants("stats")) StatsSection(w, engine);
   if (sel.Wants("replication")) ReplicationSection(w, engine);

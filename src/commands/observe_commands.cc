@@ -357,10 +357,14 @@ Status DebugCommand(Context& ctx, const Arg* argv, int argc) {
   if (argc == 2 && EqualsIgnoreCase(sub, "help")) return DebugHelp(ctx);
   if (argc == 3 && EqualsIgnoreCase(sub, "object")) return DebugObject(ctx, argv[2]);
   if (argc == 3 && EqualsIgnoreCase(sub, "sleep")) {
-    // strtod: what does not parse sleeps 0. It blocks everything, as in Redis.
-    std::string seconds(argv[2]);
-    const auto us = static_cast<int64_t>(std::strtod(seconds.c_str(), nullptr) * 1000000);
-    if (us > 0) std::this_thread::sleep_for(std::chrono::microseconds(us));
+    // strtod: what does not parse sleeps 0. It blocks everything, as in Redis. Only a positive
+    // time, at most 10^9 s, is converted: an out-of-range or NaN conversion is undefined.
+    std::string text(argv[2]);
+    const double seconds = std::strtod(text.c_str(), nullptr);
+    if (seconds > 0) {
+      const auto us = static_cast<int64_t>(std::min(seconds, 1e9) * 1000000);
+      if (us > 0) std::this_thread::sleep_for(std::chrono::microseconds(us));
+    }
     return ctx.ReplyWithSimpleString("OK");
   }
   if (argc == 3 && EqualsIgnoreCase(sub, "set-active-expire")) {

@@ -17,6 +17,7 @@
 #include "commands/info.h"
 #include "commands/reply_help.h"
 #include "engine/auth.h"
+#include "engine/limits.h"
 #include "engine/observer.h"
 #include "engine/session.h"
 #include "hashkv/command.h"
@@ -130,6 +131,8 @@ enum class Opt : uint8_t {
   kLatencyMonitorThreshold,
   kLatencyTracking,
   kRequirepass,
+  kProtectedMode,
+  kClientOutputBufferLimit,
 };
 
 // Redis's names; an alias is its own row, as in Redis's config dictionary, so GET patterns
@@ -166,6 +169,8 @@ constexpr OptionName kOptions[] = {
     {"latency-monitor-threshold", Opt::kLatencyMonitorThreshold},
     {"latency-tracking", Opt::kLatencyTracking},
     {"requirepass", Opt::kRequirepass},
+    {"protected-mode", Opt::kProtectedMode},
+    {"client-output-buffer-limit", Opt::kClientOutputBufferLimit},
 };
 
 const OptionName* FindOption(std::string_view name) {
@@ -223,9 +228,9 @@ std::string OptionValue(Engine& engine, Opt opt) {
     case Opt::kAppendonly:
       return "no";
     case Opt::kMaxmemory:
-      return "0";
+      return std::to_string(c.maxmemory);
     case Opt::kMaxmemoryPolicy:
-      return "noeviction";
+      return c.maxmemory_policy;
     case Opt::kNotifyKeyspaceEvents:
       return "";
     case Opt::kSlowlogLogSlowerThan:
@@ -240,6 +245,10 @@ std::string OptionValue(Engine& engine, Opt opt) {
       return c.latency_tracking ? "yes" : "no";
     case Opt::kRequirepass:
       return c.requirepass;
+    case Opt::kProtectedMode:
+      return c.protected_mode ? "yes" : "no";
+    case Opt::kClientOutputBufferLimit:
+      return FormatOutputBufferLimits(c.client_output_buffer_limits);
   }
   return "";
 }
@@ -279,6 +288,7 @@ struct Assignment {
   Opt opt;
   int64_t number = 0;
   std::string text;
+  OutputBufferLimits limits;  // client-output-buffer-limit, the current ones with the changes
 };
 
 // config.c's numeric rules: plain integers with string2ll, memory values with memtoull's
@@ -360,7 +370,8 @@ bool OneOf(std::string_view value, std::span<const std::string_view> allowed, st
 constexpr std::string_view kUnsupported = "this value is not supported by hashkv";
 
 // Validates one value; false with the text Redis prints after "... - ".
-bool ParseAssignment(Opt opt, std::string_view value, Assignment* a, std::string* err) {
+bool ParseAssignment(const Engine& engine, Opt opt, std::string_view value, Assignment* a,
+                     std::string* err) {
   a->opt = opt;
   switch (opt) {
     case Opt::kBind:
@@ -410,23 +421,29 @@ bool ParseAssignment(Opt opt, std::string_view value, Assignment* a, std::string
         *err = "argument must be a memory value";
         return false;
       }
-      if (v != 0) {
-        *err = kUnsupported;
-        return false;
-      }
+      a->number = static_cast<int64_t>(v);
       return true;
     }
     case Opt::kMaxmemoryPolicy: {
+      // Every policy is accepted and shown as set; with no eviction, all act as noeviction.
       static constexpr std::string_view kPolicies[] = {
           "volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
           "allkeys-lru",  "allkeys-lfu",  "allkeys-random",  "noeviction"};
       if (!OneOf(value, kPolicies, err)) return false;
-      if (!EqualsIgnoreCase(value, "noeviction")) {
-        *err = kUnsupported;
-        return false;
-      }
+      a->text = std::string(value);
+      for (char& c : a->text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       return true;
     }
+    case Opt::kProtectedMode:
+      if (!EqualsIgnoreCase(value, "yes") && !EqualsIgnoreCase(value, "no")) {
+        *err = "argument must be 'yes' or 'no'";
+        return false;
+      }
+      a->number = EqualsIgnoreCase(value, "yes") ? 1 : 0;
+      return true;
+    case Opt::kClientOutputBufferLimit:
+      a->limits = engine.config().client_output_buffer_limits;
+      return ParseOutputBufferLimitsValue(value, &a->limits, err);
     case Opt::kSlowlogLogSlowerThan:
       return ParseNumber(value, NumKind::kInteger, false, -1, LLONG_MAX, &a->number, err);
     case Opt::kSlowlogMaxLen:
@@ -513,6 +530,18 @@ void Apply(Engine& engine, const Assignment& a) {
     case Opt::kRequirepass:
       SetRequirePass(engine, a.text);
       break;
+    case Opt::kMaxmemory:
+      c.maxmemory = static_cast<uint64_t>(a.number);
+      break;
+    case Opt::kMaxmemoryPolicy:
+      c.maxmemory_policy = a.text;
+      break;
+    case Opt::kProtectedMode:
+      c.protected_mode = a.number != 0;
+      break;
+    case Opt::kClientOutputBufferLimit:
+      c.client_output_buffer_limits = a.limits;
+      break;
     default:
       break;  // accepted values equal to the fixed ones
   }
@@ -552,8 +581,22 @@ Status ConfigSetCommand(Context& ctx, const Arg* argv, int argc) {
   for (size_t j = 0; j < names.size(); ++j) {
     std::string err;
     std::string_view value = argv[2 + 2 * j + 1];
-    if (!ParseAssignment(names[j]->opt, value, &assignments[j], &err)) {
+    if (!ParseAssignment(ctx.engine(), names[j]->opt, value, &assignments[j], &err)) {
       return fail(argv[2 + 2 * j], err);
+    }
+  }
+  for (size_t j = 0; j < names.size(); ++j) {
+    // config.c updateMaxclients: the standalone server raises its open-files limit first, and
+    // the value is refused if the system cannot serve that many clients.
+    if (assignments[j].opt == Opt::kMaxclients &&
+        assignments[j].number != ctx.engine().config().maxclients) {
+      const int64_t possible = ctx.engine().AdjustMaxclients(assignments[j].number);
+      if (possible < assignments[j].number) {
+        return fail(argv[2 + 2 * j],
+                    "The operating system is not able to handle the specified number of "
+                    "clients, try with " +
+                        FormatInt64(possible));
+      }
     }
   }
   for (const Assignment& a : assignments) Apply(ctx.engine(), a);

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "commands/args.h"
+#include "engine/limits.h"
 #include "protocol/resp_parser.h"
 
 namespace hashkv {
@@ -28,10 +29,7 @@ constexpr std::string_view kIgnored[] = {
     "rdbchecksum",
     "always-show-logo",
     "set-proc-title",
-    "protected-mode",
     "tcp-backlog",
-    "maxmemory",
-    "maxmemory-policy",
     "maxmemory-samples",
     "io-threads",
     "lazyfree-lazy-eviction",
@@ -168,6 +166,53 @@ std::string Apply(const std::vector<std::string>& args, Config* config, ConfigRe
     std::string err = one_int(0, INT32_MAX, &n);
     if (err.empty()) config->timeout = n;
     return err;
+  }
+  if (name == "protected-mode") {
+    if (argc != 2) return "wrong number of arguments";
+    std::string v = Lower(args[1]);
+    if (v != "yes" && v != "no") return "argument must be 'yes' or 'no'";
+    config->protected_mode = v == "yes";
+    return "";
+  }
+  if (name == "maxmemory") {
+    std::string err = one_mem(&n);
+    if (err.empty()) {
+      if (n < 0) return "argument must be a memory value";
+      config->maxmemory = static_cast<uint64_t>(n);
+    }
+    return err;
+  }
+  if (name == "maxmemory-policy") {
+    if (argc != 2) return "wrong number of arguments";
+    std::string v = Lower(args[1]);
+    // All accepted, as Redis; hashkv never evicts, so every policy acts as noeviction (main.cc
+    // warns).
+    for (std::string_view policy :
+         {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
+          "allkeys-lfu", "allkeys-random", "noeviction"}) {
+      if (v == policy) {
+        config->maxmemory_policy = v;
+        return "";
+      }
+    }
+    return "argument(s) must be one of the following: volatile-lru, volatile-lfu, "
+           "volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, allkeys-random, noeviction";
+  }
+  if (name == "client-output-buffer-limit") {
+    // One quoted argument ("normal 1mb 0 0") is split as Redis splits multi-argument options.
+    std::vector<std::string> split;
+    if (argc == 2 && !args[1].empty() && !SplitInlineArgs(args[1], split)) {
+      return "Wrong number of arguments in buffer limit configuration.";
+    }
+    const std::vector<std::string>& parts = argc == 2 && !args[1].empty() ? split : args;
+    const size_t first = argc == 2 && !args[1].empty() ? 0 : 1;
+    std::vector<std::string_view> views(parts.begin() + static_cast<std::ptrdiff_t>(first),
+                                        parts.end());
+    std::string error;
+    if (!ParseOutputBufferLimits(views, &config->client_output_buffer_limits, &error)) {
+      return error;
+    }
+    return "";
   }
   if (name == "tcp-keepalive") {
     std::string err = one_int(0, INT32_MAX, &n);

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "commands/command_table.h"
+#include "engine/limits.h"
 #include "engine/observer.h"
 #include "engine/session.h"
 #include "engine/test_controls.h"
@@ -93,9 +94,16 @@ void Engine::ForEachSession(const std::function<void(Session&)>& fn) {
 
 size_t Engine::session_count() const { return sessions_->by_id.size(); }
 
-FeedResult Engine::Feed(Session& session, std::string_view input, std::string& out) {
+FeedResult Engine::Feed(Session& session, std::string_view input, std::string& out,
+                        size_t out_limit) {
   FeedResult result;
   while (result.consumed < input.size()) {
+    if (out.size() >= out_limit) {
+      // A pipeline of small requests for big replies would otherwise pile up replies without
+      // bound within one read.
+      result.output_full = true;
+      return result;
+    }
     RespParser& parser = session.parser;
     RespParser::Result r = parser.Parse(input.substr(result.consumed));
     if (r == RespParser::Result::kNeedMore) break;
@@ -112,7 +120,17 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
     if (r == RespParser::Result::kCommand) {
       const size_t reply_start = out.size();
       RespWriter writer(out, session.resp);
+      // Redis does not count the first 16 KB of a reply (its client's static buffer) against the
+      // limit, so even a 1-byte hard limit lets small replies through.
+      const uint64_t hard = OutputLimitFor(config_, session).hard_bytes;
+      writer.set_limit(hard != 0 ? static_cast<size_t>(hard) + 16 * 1024 : kMaxReplyBytes);
       Dispatch(session, parser.args(), writer);
+      if (writer.overflowed()) {
+        result.consumed += consumed;
+        result.close = true;
+        result.output_limit = true;
+        return result;
+      }
       DropReplyIfSilenced(session, out, reply_start);
     }
     result.consumed += consumed;
@@ -165,10 +183,11 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
     RecordIfLogging(session, spec, argv);
   }
   // Redis's processCommand order: existence and arity, protected commands, authentication,
-  // MONITOR clients, then MULTI queueing. A rejection inside MULTI dooms the transaction
+  // MONITOR clients, maxmemory, then MULTI queueing. A rejection inside MULTI dooms the transaction
   // (EXECABORT). An injected error is such a rejection, as Redis's LOADING or OOM.
   if (spec == nullptr ||
       (!nested && (!ObserverAllows(session, *spec, &error) || !AuthAllows(session, *spec, &error) ||
+                   (config_.maxmemory != 0 && !MemoryAllows(session, *spec, parent, &error)) ||
                    !ControlsAllow(session, *spec, parent, &error)))) {
     if (!nested) RejectInTransaction(session, argv, &error);
     writer.Error(error);

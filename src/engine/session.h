@@ -54,6 +54,9 @@ class Session {
   // Bytes waiting in the connection's buffers, for CLIENT LIST (set by the network layer).
   size_t query_buffer_bytes = 0;
   size_t query_buffer_free = 0;
+  // Reply bytes waiting to be written, for CLIENT LIST's omem (set by the network layer when it
+  // checks client-output-buffer-limit).
+  size_t output_buffer_bytes = 0;
 
   // False until AUTH when a password is required.
   bool authenticated = true;

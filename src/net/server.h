@@ -2,6 +2,7 @@
 // io_context that owns the Engine. Everything protocol- or data-related is the Engine's.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -44,5 +45,11 @@ class NetServer {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// server.c adjustOpenFilesLimit: raises the process's open-files limit to maxclients + 32 if it
+// is lower (soft and hard limit, as Redis), stepping down 16 at a time when the system refuses.
+// Returns the number of clients the limit it got allows (maxclients itself when it sufficed), or
+// 0 when the limit is too low for the server to start; logs Redis's lines.
+int64_t AdjustOpenFilesLimit(int64_t maxclients);
 
 }  // namespace hashkv

@@ -18,12 +18,14 @@ void RespWriter::Header(char type, int64_t n) {
 }
 
 void RespWriter::SimpleString(std::string_view s) {
+  if (Blocked()) return;
   out_->push_back('+');
   out_->append(s);
   out_->append("\r\n");
 }
 
 void RespWriter::Error(std::string_view line) {
+  if (Blocked()) return;
   out_->push_back('-');
   size_t start = out_->size();
   out_->append(line);
@@ -34,15 +36,20 @@ void RespWriter::Error(std::string_view line) {
   out_->append("\r\n");
 }
 
-void RespWriter::Integer(int64_t value) { Header(':', value); }
+void RespWriter::Integer(int64_t value) {
+  if (Blocked()) return;
+  Header(':', value);
+}
 
 void RespWriter::Bulk(std::string_view s) {
+  if (Blocked()) return;
   Header('$', static_cast<int64_t>(s.size()));
   out_->append(s);
   out_->append("\r\n");
 }
 
 void RespWriter::Null() {
+  if (Blocked()) return;
   if (version_ == RespVersion::kResp3) {
     out_->append("_\r\n");
   } else {
@@ -51,6 +58,7 @@ void RespWriter::Null() {
 }
 
 void RespWriter::NullArray() {
+  if (Blocked()) return;
   if (version_ == RespVersion::kResp3) {
     out_->append("_\r\n");
   } else {
@@ -58,9 +66,13 @@ void RespWriter::NullArray() {
   }
 }
 
-void RespWriter::ArrayHeader(size_t n) { Header('*', static_cast<int64_t>(n)); }
+void RespWriter::ArrayHeader(size_t n) {
+  if (Blocked()) return;
+  Header('*', static_cast<int64_t>(n));
+}
 
 void RespWriter::MapHeader(size_t pairs) {
+  if (Blocked()) return;
   if (version_ == RespVersion::kResp3) {
     Header('%', static_cast<int64_t>(pairs));
   } else {
@@ -69,10 +81,12 @@ void RespWriter::MapHeader(size_t pairs) {
 }
 
 void RespWriter::SetHeader(size_t n) {
+  if (Blocked()) return;
   Header(version_ == RespVersion::kResp3 ? '~' : '*', static_cast<int64_t>(n));
 }
 
 void RespWriter::Double(double value) {
+  if (Blocked()) return;
   // Redis's addReplyDouble: "%.17g", with inf/-inf spelled out.
   char buf[64];
   int len;
@@ -92,6 +106,7 @@ void RespWriter::Double(double value) {
 }
 
 void RespWriter::Verbatim(std::string_view text) {
+  if (Blocked()) return;
   if (version_ == RespVersion::kResp3) {
     Header('=', static_cast<int64_t>(text.size() + 4));
     out_->append("txt:");

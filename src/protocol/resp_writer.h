@@ -1,6 +1,7 @@
 // RESP encoder that appends to a caller-owned buffer; RESP2 and RESP3 are modes of one writer.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -16,6 +17,12 @@ class RespWriter {
   RespVersion version() const { return version_; }
   std::string& buffer() { return *out_; }
 
+  // Once the buffer holds more than `bytes`, further replies are dropped and overflowed() says
+  // so: one command asking for a reply larger than memory (HRANDFIELD key -16777216 on big
+  // values) costs its connection, not the server.
+  void set_limit(size_t bytes) { limit_ = bytes; }
+  bool overflowed() const { return overflowed_; }
+
   void SimpleString(std::string_view s);
   // `line` carries its code ("ERR ...", "WRONGTYPE ..."); CR and LF become spaces, as in Redis.
   void Error(std::string_view line);
@@ -29,13 +36,22 @@ class RespWriter {
   void Double(double value);     // RESP2: a bulk string, as Redis's addReplyDouble
   // A bulk string already formatted as a number, e.g. HINCRBYFLOAT's reply, which stays bulk.
   void Verbatim(std::string_view text);  // RESP3 "=len\r\ntxt:..."; RESP2 a bulk string
-  void Raw(std::string_view bytes) { out_->append(bytes); }
+  void Raw(std::string_view bytes) {
+    if (!Blocked()) out_->append(bytes);
+  }
 
  private:
   void Header(char type, int64_t n);
+  bool Blocked() {
+    if (out_->size() <= limit_) return false;
+    overflowed_ = true;
+    return true;
+  }
 
   std::string* out_;
   RespVersion version_;
+  size_t limit_ = SIZE_MAX;
+  bool overflowed_ = false;
 };
 
 }  // namespace hashkv
