@@ -225,7 +225,7 @@ TEST(LimitsTest, OneReplyPastTheHardLimitClosesTheConnection) {
       "*4\r\n$10\r\nHRANDFIELD\r\n$1\r\nh\r\n$9\r\n-16777216\r\n"
       "$10\r\nWITHVALUES\r\n*1\r\n$4\r\nPING\r\n";
   const size_t cut_at = d.Feed(request, &r).size();  // the caller drops it
-  EXPECT_GT(cut_at, 1024u * 1024 + 16 * 1024);  // Redis's static 16 KB buffer is not counted
+  EXPECT_GT(cut_at, 1024u * 1024 + 16 * 1024);       // Redis's static 16 KB buffer is not counted
   EXPECT_LT(cut_at, 1024u * 1024 + 16 * 1024 + 8192);
   EXPECT_TRUE(r.output_limit);
   EXPECT_TRUE(r.close);

@@ -11,7 +11,10 @@
 # HASHKV_SANITIZE_JOBS (default 2) is the build's and the tests' parallelism.
 set -euo pipefail
 
-[ $# -ge 2 ] || { echo "usage: run.sh SOURCE_DIR BUILD_DIR CMAKE_ARGS... --build ... --run ..."; exit 2; }
+[ $# -ge 2 ] || {
+  echo "usage: run.sh SOURCE_DIR BUILD_DIR CMAKE_ARGS... --build TARGET... --run ..."
+  exit 2
+}
 src=$1
 build=$2
 shift 2
@@ -33,7 +36,8 @@ ctest=${CTEST:-ctest}
 
 # Findings abort the process (so gtest and ctest see a crash), with a symbolized stack. LSan runs
 # at exit of every process under ASan.
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1:check_initialization_order=1}
+asan=detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1
+export ASAN_OPTIONS=${ASAN_OPTIONS:-$asan:check_initialization_order=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1}
 # The sanitizers look for llvm-symbolizer on PATH; Debian's llvm-14 keeps it here too.
@@ -106,13 +110,14 @@ case "${run[0]}" in
     ;;
 esac
 echo "   tests ran in $(elapsed "$t2"); total $(elapsed "$t0")"
-found=$(find "$reports" -type f | sort)
-if [ -n "$found" ]; then
+count=0
+while IFS= read -r f; do
+  count=$((count + 1))
+  echo "==== sanitizer report $(basename "$f") (the process id is its suffix)"
+  head -n 80 "$f"
+done < <(find "$reports" -type f | sort)
+if [ "$count" -gt 0 ]; then
   status=1
-  for f in $found; do
-    echo "==== sanitizer report $(basename "$f") (the process id is its suffix)"
-    head -n 80 "$f"
-  done
-  echo "run.sh: $(echo "$found" | wc -l) sanitizer report(s), kept in $reports"
+  echo "run.sh: $count sanitizer report(s), kept in $reports"
 fi
 exit $status
