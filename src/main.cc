@@ -28,9 +28,11 @@ constexpr const char* kVersion = "0.1.0";
 // Used memory for INFO and maxmemory, counted at every allocation as Redis's zmalloc does:
 // reading glibc's own statistics (mallinfo2) walks its free lists, which on a fragmented heap
 // takes far too long to do per command.
+#ifndef HASHKV_SANITIZED
 std::atomic<uint64_t> allocated_bytes{0};
 
 uint64_t AllocatedBytes() { return allocated_bytes.load(std::memory_order_relaxed); }
+#endif
 
 // Redis marks each log line with a level character: '.' debug, '-' verbose, '*' notice,
 // '#' warning. Its levels map to spdlog's trace, debug, info and warn. Container tooling greps for
@@ -118,7 +120,10 @@ void PrintHelp() {
 }  // namespace
 
 // The replaceable allocation functions every other form (arrays, nothrow, sized delete) calls
-// in libstdc++. Out of memory aborts, as Redis's zmalloc does; nothing here throws.
+// in libstdc++. Out of memory aborts, as Redis's zmalloc does; nothing here throws. Sanitized
+// builds keep the sanitizer's own (its new/delete checks, and clang's static TSan runtime
+// defines them too); used memory then comes from the sanitizer's counter (engine/memory.cc).
+#ifndef HASHKV_SANITIZED
 void* operator new(std::size_t size) {
   void* p = std::malloc(size == 0 ? 1 : size);
   if (p == nullptr) {
@@ -141,9 +146,12 @@ void operator delete(void* p) noexcept {
 #pragma GCC diagnostic pop
 
 void operator delete(void* p, std::size_t) noexcept { operator delete(p); }
+#endif
 
 int main(int argc, char** argv) {
+#ifndef HASHKV_SANITIZED
   hashkv::SetUsedMemorySource(AllocatedBytes);
+#endif
   hashkv::Config config;
   hashkv::ConfigResult parsed = hashkv::ParseCommandLine(argc, argv, &config);
   if (parsed.show_version) {

@@ -27,10 +27,16 @@ fail() {
   exit 1
 }
 
+sessions=0
 start() {  # start REDIS_CLI_ARGS...: a fresh session showing its first prompt
-  tmux kill-session -t "$session" 2>/dev/null || true
+  # The new session exists before the old one goes: a tmux server left with no session exits,
+  # and a new-session racing that exit fails.
+  local old=$session
+  sessions=$((sessions + 1))
+  session="hashkv-clients-cli-$$-$sessions"
   tmux new-session -d -s "$session" -x 160 -y 50 \
     "REDISCLI_HISTFILE=/dev/null redis-cli -p $REDIS_PORT $*"
+  tmux kill-session -t "$old" 2>/dev/null || true
   for _ in $(seq 250); do
     [ "$(prompts)" -ge 1 ] && return 0
     sleep 0.02
