@@ -144,4 +144,25 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool MemoryUnitBytes(std::string_view unit, uint64_t* bytes) {
+  static constexpr struct {
+    std::string_view name;
+    uint64_t bytes;
+  } kUnits[] = {{"", 1},
+                {"b", 1},
+                {"k", 1000},
+                {"kb", 1024},
+                {"m", 1000 * 1000},
+                {"mb", 1024 * 1024},
+                {"g", 1000ULL * 1000 * 1000},
+                {"gb", 1024ULL * 1024 * 1024}};
+  for (const auto& u : kUnits) {
+    if (EqualsIgnoreCase(unit, u.name)) {
+      *bytes = u.bytes;
+      return true;
+    }
+  }
+  return false;
+}
+
 }  // namespace hashkv

@@ -24,4 +24,8 @@ std::string FormatInt64(int64_t value);
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// The unit of a redis.conf memory value ("", "b", "k", "kb", "m", "mb", "g", "gb", any case),
+// as memtoll reads it: k/m/g are powers of 1000, kb/mb/gb of 1024. False for anything else.
+bool MemoryUnitBytes(std::string_view unit, uint64_t* bytes);
+
 }  // namespace hashkv

@@ -300,24 +300,8 @@ bool ParseMemory(std::string_view s, uint64_t* out) {
   size_t digits = 0;
   while (digits < s.size() && s[digits] >= '0' && s[digits] <= '9') ++digits;
   std::string_view unit = s.substr(digits);
-  uint64_t mul;
-  if (unit.empty() || EqualsIgnoreCase(unit, "b")) {
-    mul = 1;
-  } else if (EqualsIgnoreCase(unit, "k")) {
-    mul = 1000;
-  } else if (EqualsIgnoreCase(unit, "kb")) {
-    mul = 1024;
-  } else if (EqualsIgnoreCase(unit, "m")) {
-    mul = 1000 * 1000;
-  } else if (EqualsIgnoreCase(unit, "mb")) {
-    mul = 1024 * 1024;
-  } else if (EqualsIgnoreCase(unit, "g")) {
-    mul = 1000ULL * 1000 * 1000;
-  } else if (EqualsIgnoreCase(unit, "gb")) {
-    mul = 1024ULL * 1024 * 1024;
-  } else {
-    return false;
-  }
+  uint64_t mul = 1;
+  if (!MemoryUnitBytes(unit, &mul)) return false;
   uint64_t v = 0;
   for (size_t i = 0; i < digits; ++i) {
     uint64_t d = static_cast<uint64_t>(s[i] - '0');

@@ -292,25 +292,9 @@ bool ParseMemory(std::string_view s, int64_t* out) {
          (std::isdigit(static_cast<unsigned char>(s[digits])) || (digits == 0 && s[0] == '-'))) {
     ++digits;
   }
-  std::string unit = Lower(s.substr(digits));
-  int64_t mul = 1;
-  if (unit.empty() || unit == "b") {
-    mul = 1;
-  } else if (unit == "k") {
-    mul = 1000;
-  } else if (unit == "kb") {
-    mul = 1024;
-  } else if (unit == "m") {
-    mul = 1000 * 1000;
-  } else if (unit == "mb") {
-    mul = 1024 * 1024;
-  } else if (unit == "g") {
-    mul = 1000LL * 1000 * 1000;
-  } else if (unit == "gb") {
-    mul = 1024LL * 1024 * 1024;
-  } else {
-    return false;
-  }
+  uint64_t unit_bytes = 1;
+  if (!MemoryUnitBytes(s.substr(digits), &unit_bytes)) return false;
+  const auto mul = static_cast<int64_t>(unit_bytes);
   int64_t n = 0;
   if (!ParseInt64(s.substr(0, digits), &n)) return false;
   if (n != 0 && (n > INT64_MAX / mul || n < INT64_MIN / mul)) return false;

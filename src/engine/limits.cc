@@ -20,23 +20,7 @@ bool MemToUll(std::string_view s, uint64_t* out) {
   while (digits < s.size() && std::isdigit(static_cast<unsigned char>(s[digits]))) ++digits;
   std::string_view unit = s.substr(digits);
   uint64_t mul = 1;
-  if (unit.empty() || EqualsIgnoreCase(unit, "b")) {
-    mul = 1;
-  } else if (EqualsIgnoreCase(unit, "k")) {
-    mul = 1000;
-  } else if (EqualsIgnoreCase(unit, "kb")) {
-    mul = 1024;
-  } else if (EqualsIgnoreCase(unit, "m")) {
-    mul = 1000 * 1000;
-  } else if (EqualsIgnoreCase(unit, "mb")) {
-    mul = 1024 * 1024;
-  } else if (EqualsIgnoreCase(unit, "g")) {
-    mul = 1000ULL * 1000 * 1000;
-  } else if (EqualsIgnoreCase(unit, "gb")) {
-    mul = 1024ULL * 1024 * 1024;
-  } else {
-    return false;
-  }
+  if (!MemoryUnitBytes(unit, &mul)) return false;
   if (digits >= 128) return false;  // Redis's buffer
   // strtoull saturates at ULLONG_MAX on overflow, and Redis does not check errno for that.
   uint64_t v = 0;
