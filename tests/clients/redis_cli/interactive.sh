@@ -36,7 +36,7 @@ start() {  # start REDIS_CLI_ARGS...: a fresh session showing its first prompt
   session="hashkv-clients-cli-$$-$sessions"
   tmux new-session -d -s "$session" -x 160 -y 50 \
     "REDISCLI_HISTFILE=/dev/null redis-cli -p $REDIS_PORT $*"
-  tmux kill-session -t "$old" 2>/dev/null || true
+  tmux kill-session -t "=$old" 2>/dev/null || true  # "=": exact name, not a prefix
   for _ in $(seq 250); do
     [ "$(prompts)" -ge 1 ] && return 0
     sleep 0.02
