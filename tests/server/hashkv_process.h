@@ -20,14 +20,19 @@ class HashkvProcess {
     if (!dir_.empty()) compat::RemoveTree(dir_);
   }
 
-  // Starts the server with extra flags; false with *error if it does not become ready.
-  bool Start(const std::vector<std::string>& flags, std::string* error) {
+  // Starts the server with extra flags; false with *error if it does not become ready. A
+  // `shell_prefix` ("ulimit -n 100") runs first in /bin/sh, as a service manager's would.
+  bool Start(const std::vector<std::string>& flags, std::string* error,
+             const std::string& shell_prefix = "") {
     const char* env = std::getenv("HASHKV_SERVER");
     std::string binary =
         env != nullptr && *env != '\0' ? env : compat::SelfDir() + "/../hashkv-server";
     dir_ = compat::MakeTempDir("hashkv-server-test");
     log_ = dir_ + "/server.log";
     std::vector<std::string> argv = {binary, "--port", "0"};
+    if (!shell_prefix.empty()) {
+      argv.insert(argv.begin(), {"/bin/sh", "-c", shell_prefix + " && exec \"$0\" \"$@\""});
+    }
     argv.insert(argv.end(), flags.begin(), flags.end());
     if (!process_.Start(argv, dir_, log_, error)) return false;
     const std::regex port_line(R"(Running mode=standalone, port=(\d+)\.)");

@@ -208,50 +208,12 @@ TEST_F(LimitsLoopbackTest, MaxclientsRefusesTheExtraClient) {
   EXPECT_EQ(Cmd(*fourth, {"PING"}), "+PONG\r\n");
 }
 
-// Starts hashkv-server through /bin/sh with a `ulimit` first, as a service manager would.
-class UlimitServer {
+// hashkv-server started through /bin/sh with a `ulimit` first, as a service manager would.
+class UlimitServer : public testing::HashkvProcess {
  public:
-  ~UlimitServer() {
-    process_.Terminate(2000);
-    if (!dir_.empty()) compat::RemoveTree(dir_);
-  }
   bool Start(const std::string& ulimit, const std::vector<std::string>& flags, std::string* error) {
-    const char* env = std::getenv("HASHKV_SERVER");
-    std::string binary =
-        env != nullptr && *env != '\0' ? env : compat::SelfDir() + "/../hashkv-server";
-    dir_ = compat::MakeTempDir("hashkv-limits-test");
-    log_ = dir_ + "/server.log";
-    std::vector<std::string> argv = {"/bin/sh", "-c",     ulimit + " && exec \"$0\" \"$@\"",
-                                     binary,    "--port", "0"};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    if (!process_.Start(argv, dir_, log_, error)) return false;
-    const std::regex port_line(R"(Running mode=standalone, port=(\d+)\.)");
-    for (int i = 0; i < 500; ++i) {
-      std::string log = compat::ReadFileOrEmpty(log_);
-      std::smatch m;
-      if (std::regex_search(log, m, port_line)) {
-        port_ = std::stoi(m[1]);
-        return true;
-      }
-      std::string how;
-      if (!process_.Running(&how)) {
-        *error = "hashkv-server exited (" + how + "): " + log;
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    *error = "hashkv-server did not become ready: " + compat::ReadFileOrEmpty(log_);
-    return false;
+    return HashkvProcess::Start(flags, error, ulimit);
   }
-  int port() const { return port_; }
-  std::string log() const { return compat::ReadFileOrEmpty(log_); }
-  compat::ChildProcess& process() { return process_; }
-
- private:
-  compat::ChildProcess process_;
-  std::string dir_;
-  std::string log_;
-  int port_ = 0;
 };
 
 std::string Command(int port, const std::vector<std::string>& args) {
