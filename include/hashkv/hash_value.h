@@ -10,7 +10,10 @@
 #include <string_view>
 #include <utility>
 
-#include "store/ordered_table.h"  // Private: the representation, needed by the templates below.
+// Private: the representation, needed by the templates below.
+#include "store/compact_string.h"
+#include "store/listpack.h"
+#include "store/ordered_table.h"
 
 namespace hashkv {
 
@@ -24,17 +27,18 @@ class HashValue {
  public:
   HashValue() = default;
   // Copies are deep (COPY); moves are cheap and keep the encoding.
-  HashValue(const HashValue&) = default;
-  HashValue& operator=(const HashValue&) = default;
+  HashValue(const HashValue& other);
+  HashValue& operator=(const HashValue& other);
   HashValue(HashValue&&) noexcept = default;
   HashValue& operator=(HashValue&&) noexcept = default;
+  ~HashValue();
 
-  size_t size() const { return table_.size(); }
-  bool empty() const { return table_.size() == 0; }
+  size_t size() const { return table_ ? table_->size() : listpack_.size(); }
+  bool empty() const { return size() == 0; }
 
-  // Small hashes ("listpack" in Redis) keep insertion order and are searched linearly; a hash
-  // converts to the indexed encoding once it passes a limit and never converts back, as Redis.
-  bool is_listpack() const;
+  // Small hashes ("listpack" in Redis) are one buffer searched linearly; a hash converts to the
+  // indexed table once it passes a limit and never converts back, as Redis.
+  bool is_listpack() const { return table_ == nullptr; }
 
   std::optional<std::string_view> Get(std::string_view field) const;
   // Returns true if the field was created, false if an existing value was overwritten (in
@@ -48,7 +52,7 @@ class HashValue {
 
   // HSCAN: visits up to roughly `count` pairs starting at `cursor` (0 starts), returns the next
   // cursor (0 when done). Every pair present for the whole iteration is visited exactly once,
-  // whatever is added or removed meanwhile.
+  // whatever is added or removed meanwhile. A listpack is visited whole, as Redis's.
   template <typename F>
   uint64_t Scan(uint64_t cursor, size_t count, F&& fn) const;  // fn(field, value)
 
@@ -56,22 +60,31 @@ class HashValue {
   std::pair<std::string_view, std::string_view> RandomEntry(uint64_t rnd) const;
 
  private:
-  // Fields in insertion order; indexed once the hash leaves the listpack encoding. See
-  // src/store/ordered_table.h.
-  OrderedTable<std::string> table_;
+  using Table = OrderedTable<CompactString>;
+
+  void ConvertToTable();
+
+  // Two words in all, since a database holds one HashValue per key: the listpack while
+  // table_ is null, then the indexed table (src/store/ordered_table.h).
+  Listpack listpack_;
+  std::unique_ptr<Table> table_;
 };
 
 template <typename F>
 void HashValue::ForEach(F&& fn) const {
-  table_.ForEach([&fn](std::string_view field, const std::string& value) {
-    fn(field, std::string_view(value));
-  });
+  if (table_ == nullptr) return listpack_.ForEach(fn);
+  table_->ForEach(
+      [&fn](std::string_view field, const CompactString& value) { fn(field, value.view()); });
 }
 
 template <typename F>
 uint64_t HashValue::Scan(uint64_t cursor, size_t count, F&& fn) const {
-  return table_.Scan(cursor, count, [&fn](std::string_view field, const std::string& value) {
-    fn(field, std::string_view(value));
+  if (table_ == nullptr) {
+    listpack_.ForEach(fn);
+    return 0;
+  }
+  return table_->Scan(cursor, count, [&fn](std::string_view field, const CompactString& value) {
+    fn(field, value.view());
   });
 }
 

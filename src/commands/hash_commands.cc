@@ -262,6 +262,17 @@ Status HRandFieldWithCount(Context& ctx, std::string_view key, int64_t l, bool w
   if (!unique || count == 1) {
     if (count > kMaxRandomReplyElements) return Status::kOutOfRange;
     ctx.ReplyWithArray(count * per_element);
+    if (hash->is_listpack() && count > 1) {
+      // A listpack pick walks the buffer, so index it once (Redis's lpRandomPairs).
+      std::vector<std::pair<std::string_view, std::string_view>> pairs;
+      pairs.reserve(size);
+      hash->ForEach([&pairs](std::string_view f, std::string_view v) { pairs.emplace_back(f, v); });
+      for (uint64_t i = 0; i < count; ++i) {
+        const auto& [field, value] = pairs[rng.Below(size)];
+        ReplyRandomElement(ctx, withvalues, resp3, field, value);
+      }
+      return Status::kOk;
+    }
     for (uint64_t i = 0; i < count; ++i) {
       auto [field, value] = hash->RandomEntry(rng.Next());
       ReplyRandomElement(ctx, withvalues, resp3, field, value);

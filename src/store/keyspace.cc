@@ -180,7 +180,7 @@ std::optional<std::string> Database::RandomKey(int64_t now_ms, uint64_t rnd) {
   // anyway), so the loop ends with a live key or an empty database.
   for (uint64_t x = rnd; !d.keys.empty(); x = KeyTable::NextRandom(x)) {
     size_t pos = d.keys.RandomPos(x);
-    if (!IsExpired(d.keys.value_at(pos), now_ms)) return d.keys.key_at(pos);
+    if (!IsExpired(d.keys.value_at(pos), now_ms)) return std::string(d.keys.key_at(pos));
     d.ReapExpiredAt(*this, pos);
   }
   return std::nullopt;

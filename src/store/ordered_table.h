@@ -15,6 +15,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "store/compact_string.h"
 
 namespace hashkv {
 
@@ -30,6 +31,9 @@ namespace hashkv {
 // Without an index, lookup is a linear search (Redis's listpack). With one, a flat_hash_set of
 // slot positions whose functors read keys out of the slot vector, so keys are stored once and a
 // string_view lookup allocates nothing.
+//
+// The last position found is remembered: a command that looks a key up twice (HGETSET's HGET
+// then HSET through Call(), or a read then a write of one key) pays for one hash and probe.
 template <typename V>
 class OrderedTable {
  public:
@@ -84,15 +88,26 @@ class OrderedTable {
   // Position of the live entry with `key`, or kNpos. Positions are valid until the next
   // insertion or erasure.
   size_t FindPos(std::string_view key) const {
+    // Keys are unique among live slots, so a live slot holding `key` is the answer whatever
+    // moved since it was remembered.
+    if (last_found_ < slots_.size() && !IsDead(slots_[last_found_]) &&
+        slots_[last_found_].key == key) {
+      return last_found_;
+    }
+    size_t pos = kNpos;
     if (index_ != nullptr) {
       auto it = index_->set.find(key);
-      return it == index_->set.end() ? kNpos : *it;
+      if (it != index_->set.end()) pos = *it;
+    } else {
+      for (size_t i = 0; i < slots_.size(); ++i) {
+        if (!IsDead(slots_[i]) && slots_[i].key == key) {
+          pos = i;
+          break;
+        }
+      }
     }
-    for (size_t pos = 0; pos < slots_.size(); ++pos) {
-      const Slot& slot = slots_[pos];
-      if (!IsDead(slot) && slot.key == key) return pos;
-    }
-    return kNpos;
+    if (pos != kNpos) last_found_ = pos;
+    return pos;
   }
 
   V* Find(std::string_view key) {
@@ -111,9 +126,10 @@ class OrderedTable {
     if (pos != kNpos) return {pos, false};
     assert(slots_.size() < std::numeric_limits<uint32_t>::max());
     pos = slots_.size();
-    slots_.push_back(Slot{std::string(key), V(), next_seq_++});
+    slots_.push_back(Slot{CompactString(key), V(), next_seq_++});
     if (index_ != nullptr) index_->set.insert(static_cast<uint32_t>(pos));
     ++live_;
+    last_found_ = pos;
     return {pos, true};
   }
 
@@ -134,7 +150,7 @@ class OrderedTable {
     }
     Slot& slot = slots_[pos];
     // Release the memory now; a tombstone keeps only its sequence number.
-    slot.key = std::string();
+    slot.key = CompactString();
     slot.value = V();
     slot.seq |= kDead;
     --live_;
@@ -156,7 +172,7 @@ class OrderedTable {
   }
 
   bool live_at(size_t pos) const { return !IsDead(slots_[pos]); }
-  const std::string& key_at(size_t pos) const { return slots_[pos].key; }
+  std::string_view key_at(size_t pos) const { return slots_[pos].key.view(); }
   V& value_at(size_t pos) { return slots_[pos].value; }
   const V& value_at(size_t pos) const { return slots_[pos].value; }
   uint64_t seq_at(size_t pos) const { return SeqOf(slots_[pos]); }
@@ -188,7 +204,7 @@ class OrderedTable {
   template <typename F>
   void ForEach(F&& fn) const {
     for (const Slot& slot : slots_) {
-      if (!IsDead(slot)) fn(std::string_view(slot.key), slot.value);
+      if (!IsDead(slot)) fn(slot.key.view(), slot.value);
     }
   }
 
@@ -201,7 +217,7 @@ class OrderedTable {
     for (size_t visited = 0; pos < slots_.size() && visited < count; ++pos) {
       const Slot& slot = slots_[pos];
       if (IsDead(slot)) continue;
-      fn(std::string_view(slot.key), slot.value);
+      fn(slot.key.view(), slot.value);
       ++visited;
     }
     // Skipping tombstones here lets a scan that has seen everything say so at once.
@@ -222,7 +238,7 @@ class OrderedTable {
   static constexpr uint64_t kDead = uint64_t{1} << 63;
 
   struct Slot {
-    std::string key;
+    CompactString key;
     V value;
     uint64_t seq;  // kDead set on tombstones.
   };
@@ -232,7 +248,7 @@ class OrderedTable {
   struct Index {
     struct Hash {
       using is_transparent = void;
-      size_t operator()(uint32_t pos) const { return (*this)((*index->slots)[pos].key); }
+      size_t operator()(uint32_t pos) const { return (*this)((*index->slots)[pos].key.view()); }
       size_t operator()(std::string_view key) const { return absl::Hash<std::string_view>{}(key); }
       const Index* index;
     };
@@ -291,6 +307,7 @@ class OrderedTable {
   // Positions are uint32_t in the index anyway; 32-bit counts keep a small hash small.
   uint32_t live_ = 0;
   uint32_t dead_ = 0;
+  mutable size_t last_found_ = kNpos;
 };
 
 }  // namespace hashkv

@@ -254,7 +254,7 @@ TEST_P(OrderedTableTest, RandomPosPicksOnlyLiveEntriesAndAllOfThem) {
   for (int i = 0; i < 20000; ++i) {
     size_t pos = table_.RandomPos(rng());
     ASSERT_TRUE(table_.live_at(pos));
-    ++hits[table_.key_at(pos)];
+    ++hits[std::string(table_.key_at(pos))];
   }
   EXPECT_EQ(hits.size(), table_.size());
   for (const auto& [key, count] : hits) {
