@@ -54,6 +54,48 @@ enum CommandFlag : uint32_t {
   kFlagMayReplicate = 1u << 20,
 };
 
+// Parses a flags string ("write deny-oom fast") into CommandFlag bits; unknown words are ignored.
+constexpr uint32_t CommandFlagBits(std::string_view flags) {
+  constexpr struct {
+    std::string_view word;
+    uint32_t bit;
+  } kWords[] = {
+      {"write", kFlagWrite},
+      {"readonly", kFlagReadonly},
+      {"deny-oom", kFlagDenyOom},
+      {"fast", kFlagFast},
+      {"admin", kFlagAdmin},
+      {"noscript", kFlagNoScript},
+      {"loading", kFlagLoading},
+      {"stale", kFlagStale},
+      {"pubsub", kFlagPubsub},
+      {"random", kFlagRandom},
+      {"no-auth", kFlagNoAuth},
+      {"no-multi", kFlagNoMulti},
+      {"skip-monitor", kFlagSkipMonitor},
+      {"skip-slowlog", kFlagSkipSlowlog},
+      {"allow-busy", kFlagAllowBusy},
+      {"sentinel", kFlagSentinel},
+      {"only-sentinel", kFlagOnlySentinel},
+      {"no-mandatory-keys", kFlagNoMandatoryKeys},
+      {"no-async-loading", kFlagNoAsyncLoading},
+      {"blocking", kFlagBlocking},
+      {"may-replicate", kFlagMayReplicate},
+  };
+  uint32_t bits = 0;
+  size_t pos = 0;
+  while (pos < flags.size()) {
+    size_t end = flags.find(' ', pos);
+    if (end == std::string_view::npos) end = flags.size();
+    const std::string_view word = flags.substr(pos, end - pos);
+    for (const auto& w : kWords) {
+      if (w.word == word) bits |= w.bit;
+    }
+    pos = end + 1;
+  }
+  return bits;
+}
+
 struct CommandSpec {
   std::string_view name;   // lower case; for a subcommand, the part after the container
   CommandFn handler;       // nullptr for a container (CLIENT, CONFIG, COMMAND, ...)
@@ -68,6 +110,9 @@ struct CommandSpec {
   std::string_view since = {};
   std::string_view group = {};
   std::string_view syntax = {};  // e.g. "key field value", as redis-cli shows in hints
+  // `flags` as CommandFlag bits, computed with the (constexpr) tables, so the dispatcher's
+  // stages test bits instead of parsing words per command. Never given in a table.
+  uint32_t flag_bits = CommandFlagBits(flags);
 };
 
 // RedisModule_Call's reply: the callee's RESP bytes, encoded for the caller's protocol.

@@ -8,8 +8,6 @@
 #include <string_view>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "common/string_hash.h"
 #include "hashkv/command.h"
 
 namespace hashkv {
@@ -50,7 +48,19 @@ class CommandTable {
   size_t size() const { return all_.size(); }
 
  private:
-  absl::flat_hash_map<std::string, const CommandSpec*, StringHash, StringEq> by_name_;
+  // Open addressing over the lower-case names, probed linearly: a lookup lowers and hashes the
+  // name in one pass and usually compares one slot, with no library calls (the dispatcher looks up
+  // every request's name, and Context::Call its callee's).
+  struct Slot {
+    std::string_view name;
+    uint64_t w0 = 0;  // the name's first 16 bytes, as LoweredName's words
+    uint64_t w1 = 0;
+    const CommandSpec* spec = nullptr;
+  };
+  void Insert(const CommandSpec* spec);
+
+  std::vector<Slot> slots_;  // a power of two in size, at most half full
+  size_t used_ = 0;
   std::vector<const CommandSpec*> all_;
 };
 

@@ -53,7 +53,7 @@ void SetRequirePass(Engine& engine, std::string_view password) {
 // RESET). Unknown commands and arity errors were reported before this, as in Redis.
 bool Engine::AuthAllows(const Session& session, const CommandSpec& spec, std::string* error) const {
   if (!AuthRequired(*this, session)) return true;
-  if ((ParseCommandFlags(spec.flags) & kFlagNoAuth) != 0) return true;
+  if ((spec.flag_bits & kFlagNoAuth) != 0) return true;
   *error = "NOAUTH Authentication required.";
   return false;
 }

@@ -131,7 +131,9 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
         result.output_limit = true;
         return result;
       }
-      DropReplyIfSilenced(session, out, reply_start);
+      if (session.reply_mode != Session::ReplyMode::kOn) {
+        DropReplyIfSilenced(session, out, reply_start);
+      }
     }
     result.consumed += consumed;
     if (session.close_after_reply) {
@@ -180,15 +182,17 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
   if (!nested) {
     command_time_ms_ = NowMs();
     session.last_interaction_ms = command_time_ms_;
-    RecordIfLogging(session, spec, argv);
+    if (controls_->logging()) RecordIfLogging(session, spec, argv);
   }
   // Redis's processCommand order: existence and arity, protected commands, authentication,
   // MONITOR clients, maxmemory, then MULTI queueing. A rejection inside MULTI dooms the transaction
   // (EXECABORT). An injected error is such a rejection, as Redis's LOADING or OOM.
+  // The stages whose state is off for this request (the usual case) are not called at all.
   if (spec == nullptr ||
-      (!nested && (!ObserverAllows(session, *spec, &error) || !AuthAllows(session, *spec, &error) ||
+      (!nested && (!ObserverAllows(session, *spec, &error) ||
+                   (!session.authenticated && !AuthAllows(session, *spec, &error)) ||
                    (config_.maxmemory != 0 && !MemoryAllows(session, *spec, parent, &error)) ||
-                   !ControlsAllow(session, *spec, parent, &error)))) {
+                   (controls_->has_errors() && !ControlsAllow(session, *spec, parent, &error))))) {
     if (!nested) RejectInTransaction(session, argv, &error);
     writer.Error(error);
     CountErrorReply(error);
@@ -198,15 +202,19 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
   if (!nested) {
     session.last_command = spec;
     session.last_command_parent = parent;
-    if (QueueIfInMulti(session, *spec, argv, writer)) return;
+    if (session.tx.in_multi && QueueIfInMulti(session, *spec, argv, writer)) return;
   }
   Call(session, *spec, parent, argv, writer, nested);
 }
 
 void Engine::Call(Session& session, const CommandSpec& spec, const CommandSpec* parent,
                   std::span<const Arg> argv, RespWriter& writer, bool nested) {
-  const auto start = std::chrono::steady_clock::now();
-  if (!nested) observer_->prev_error_count = stats_.total_error_replies;  // failed_calls
+  // A nested call (Context::Call) is timed as part of its caller, so it reads no clock.
+  std::chrono::steady_clock::time_point start;
+  if (!nested) {
+    start = std::chrono::steady_clock::now();
+    observer_->prev_error_count = stats_.total_error_replies;  // failed_calls
+  }
   Context ctx(*this, session, writer, &spec, parent);
   Status status = spec.handler(ctx, argv.data(), static_cast<int>(argv.size()));
   if (status != Status::kOk) {

@@ -61,13 +61,13 @@ uint64_t Engine::UsedMemoryForLimit() {
 bool Engine::MemoryAllows(const Session& session, const CommandSpec& spec,
                           const CommandSpec* parent, std::string* error) {
   if (UsedMemoryForLimit() <= config_.maxmemory) return true;
-  const uint32_t flags = ParseCommandFlags(spec.flags);
+  const uint32_t flags = spec.flag_bits;
   bool reject = (flags & kFlagDenyOom) != 0;
   const bool top = parent == nullptr;
   if (top && spec.name == "exec") {
     // EXEC is refused when it would run a deny-oom command (Redis's mstate.cmd_flags).
     for (const QueuedCommand& queued : session.tx.queue) {
-      if ((ParseCommandFlags(queued.spec->flags) & kFlagDenyOom) != 0) reject = true;
+      if ((queued.spec->flag_bits & kFlagDenyOom) != 0) reject = true;
     }
   } else if (session.tx.in_multi && (flags & kFlagNoMulti) == 0 &&
              !(top && (spec.name == "discard" || spec.name == "quit" || spec.name == "reset"))) {

@@ -71,11 +71,14 @@ int64_t CommandStats::BucketMicros(int k) { return ((int64_t{1032} << k) - 1) / 
 // --- Observer
 
 CommandStats& Observer::StatsFor(const CommandSpec& spec, const CommandSpec* parent) {
+  if (last_spec_ == &spec) return *last_stats_;
   auto [it, inserted] = stats_.try_emplace(&spec);
   if (inserted) {
     it->second.parent = parent;
-    it->second.flags = ParseCommandFlags(spec.flags);
+    it->second.flags = spec.flag_bits;
   }
+  last_spec_ = &spec;
+  last_stats_ = &it->second;
   return it->second;
 }
 
@@ -222,8 +225,7 @@ bool Engine::ObserverAllows(const Session& session, const CommandSpec& spec,
     return false;
   }
   // MONITOR makes the client a replica in Redis, and replicas may not touch the keyspace.
-  if (session.monitor &&
-      (ParseCommandFlags(spec.flags) & (kFlagWrite | kFlagReadonly | kFlagMayReplicate)) != 0) {
+  if (session.monitor && (spec.flag_bits & (kFlagWrite | kFlagReadonly | kFlagMayReplicate)) != 0) {
     *error = "ERR Replica can't interact with the keyspace";
     return false;
   }

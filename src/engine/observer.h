@@ -90,6 +90,10 @@ class Observer {
 
  private:
   absl::flat_hash_map<const CommandSpec*, CommandStats> stats_;
+  // The last StatsFor() answer, as a client usually repeats its command. Every insertion (which
+  // may move the map's values) goes through StatsFor and replaces it, so it is never stale.
+  const CommandSpec* last_spec_ = nullptr;
+  CommandStats* last_stats_ = nullptr;
   std::map<std::string, uint64_t, std::less<>> errors_;
   std::deque<SlowlogEntry> slowlog_;
   uint64_t next_slowlog_id_ = 0;

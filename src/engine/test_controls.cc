@@ -107,7 +107,7 @@ bool Engine::ControlsAllow(const Session& session, const CommandSpec& spec,
   // Connection handling (AUTH, HELLO, QUIT, RESET: the no-auth commands) is left out of
   // "every command", so clients can still connect, log in and close; naming one fails it too.
   const CommandSpec& command = parent != nullptr ? *parent : spec;
-  const bool every = (ParseCommandFlags(command.flags) & kFlagNoAuth) == 0;
+  const bool every = (command.flag_bits & kFlagNoAuth) == 0;
   const std::string* line = controls_->ErrorFor(command.name, every);
   if (line == nullptr) return true;
   *error = *line;

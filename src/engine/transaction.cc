@@ -38,7 +38,7 @@ bool Engine::QueueIfInMulti(Session& session, const CommandSpec& spec, std::span
   Transaction& tx = session.tx;
   if (!tx.in_multi) return false;
   const CommandSpec* parent = session.last_command_parent;
-  if (ParseCommandFlags(spec.flags) & kFlagNoMulti) {
+  if (spec.flag_bits & kFlagNoMulti) {
     // Redis's rejectCommand: dooms the transaction and counts as a rejected call.
     tx.dirty_exec = true;
     constexpr std::string_view kLine = "ERR Command not allowed inside a transaction";

@@ -61,6 +61,35 @@ bool String2ll(const char* s, size_t len, int64_t* value) {
   return true;
 }
 
+// The common case of a header line ("*3\r\n", "$5\r\n") read in one pass: `type` at `p`, then a
+// decimal as String2ll() accepts it without a sign (at most 18 digits, so no overflow), then '\r'
+// with one more byte after it. Whenever that is not what is there (a sign, a leading zero, a
+// NUL, a partial line, anything odd) it returns false and the general path, which knows every
+// error, reads the line instead; where it returns true that path would find the same '\r' and
+// the same value.
+inline bool FastHeader(const char* data, size_t size, size_t p, char type, int64_t* value,
+                       size_t* cr) {
+  constexpr size_t kMaxFastDigits = 18;
+  if (size - p < 4 || data[p] != type) return false;
+  size_t i = p + 1;
+  const size_t end = std::min(size, i + kMaxFastDigits);
+  uint64_t v = static_cast<uint64_t>(data[i] - '0');
+  if (v > 9) return false;
+  ++i;
+  if (v != 0) {
+    while (i < end) {
+      const auto digit = static_cast<uint64_t>(data[i] - '0');
+      if (digit > 9) break;
+      v = v * 10 + digit;
+      ++i;
+    }
+  }
+  if (i + 1 >= size || data[i] != '\r') return false;
+  *value = static_cast<int64_t>(v);
+  *cr = i;
+  return true;
+}
+
 // isspace() in the C locale, which is what Redis runs in (it only sets LC_COLLATE).
 bool IsSpace(char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
@@ -209,10 +238,45 @@ RespParser::Result RespParser::Parse(std::string_view input) {
   return type_ == RequestType::kMultibulk ? ParseMultibulk(input) : ParseInline(input);
 }
 
+bool RespParser::ParseWholeMultibulk(std::string_view input) {
+  const char* data = input.data();
+  const size_t size = input.size();
+  int64_t count = 0;
+  size_t cr = 0;
+  if (!FastHeader(data, size, 0, '*', &count, &cr) || count <= 0 ||
+      count > limits_.max_multibulk_len ||
+      (limits_.unauthenticated && count > kUnauthenticatedMaxArgs)) {
+    return false;
+  }
+  size_t pos = cr + 2;
+  for (int64_t i = 0; i < count; ++i) {
+    int64_t len = 0;
+    if (!FastHeader(data, size, pos, '$', &len, &cr) || len > limits_.proto_max_bulk_len ||
+        (limits_.unauthenticated && len > kUnauthenticatedMaxBulkLen) ||
+        size - (cr + 2) < static_cast<uint64_t>(len) + 2) {
+      args_.clear();
+      return false;
+    }
+    pos = cr + 2;
+    args_.emplace_back(data + pos, static_cast<size_t>(len));
+    pos += static_cast<size_t>(len) + 2;
+  }
+  consumed_ = pos;
+  EndRequest();
+  return true;
+}
+
 RespParser::Result RespParser::ParseMultibulk(std::string_view input) {
   const char* data = input.data();
   const size_t size = input.size();
   size_t cr = 0;
+  // A request that is all there and plainly formed, the usual case, is read in one pass; any
+  // other (partial, or with something to report) by the general path below, from the start.
+  // Only on the first call for a request, so one arriving in pieces is not rescanned each time.
+  if (pos_ == 0 && scan_pos_ == 0 && multibulk_left_ == 0 && !line_blocked_ &&
+      ParseWholeMultibulk(input)) {
+    return Result::kCommand;
+  }
   if (multibulk_left_ == 0) {
     if (FindLineEnd(input, '\r', &cr) == LineEnd::kMissing) {
       if (size - pos_ > limits_.inline_max_size) return Fail(kTooBigMbulkCount);

@@ -67,6 +67,10 @@ class RespParser {
   };
 
   Result ParseMultibulk(std::string_view input);
+  // ParseMultibulk's fast path for a complete request at the start of `input` whose header lines
+  // are all canonical: true with args_ and consumed_ set as the general path would set them;
+  // false, having changed nothing the general path reads, for anything else.
+  bool ParseWholeMultibulk(std::string_view input);
   Result ParseInline(std::string_view input);
   // Finds `target` in the line starting at the current line start as Redis's strchr() on its
   // NUL-terminated query buffer does, resuming where the previous call stopped.
