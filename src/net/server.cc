@@ -1,6 +1,7 @@
-// Asio C++20 coroutines: a listener spawning a connection coroutine per client. Each read is
-// fed whole to the Engine and every reply it produced is written with one write, so a batch of
-// pipelined commands costs one read and one write system call.
+// Asio: listener and cron coroutines, and per connection a hand-written completion-handler loop
+// (no coroutine frame or type-erased executor per request). Each read is fed whole to the Engine
+// and every reply it produced is written with one write, so a batch of pipelined commands costs
+// one read and one write system call, as in Redis.
 #include "net/server.h"
 
 #include <spdlog/spdlog.h>
@@ -40,6 +41,8 @@ using asio::awaitable;
 using asio::ip::tcp;
 // Connections hold a protocol-neutral socket so TCP and Unix clients share one code path.
 using Stream = asio::generic::stream_protocol;
+// The io_context's own executor type spares every completion a type-erased executor.
+using Socket = asio::basic_stream_socket<Stream, asio::io_context::executor_type>;
 using UnixSocket = asio::local::stream_protocol;
 
 namespace {
@@ -67,12 +70,12 @@ bool OutOfResources(const boost::system::error_code& ec) {
 }
 
 // Seconds on a clock no test control moves, for idle timeouts and the output soft limit; never 0
-// (0 means "unset" for OutputLimitReached).
+// (0 means "unset" for OutputLimitReached). The coarse clock is read per request and needs only
+// whole seconds.
 int64_t SteadySeconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::steady_clock::now().time_since_epoch())
-             .count() +
-         1;
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+  return static_cast<int64_t>(ts.tv_sec) + 1;
 }
 
 // One log line's view of a client: CLIENT LIST's fields without the newline.
@@ -120,32 +123,39 @@ struct NetServer::Impl {
       signals.add(SIGTERM);
     }
   }
-  ~Impl() {
-    if (!unix_path.empty()) ::unlink(unix_path.c_str());
-  }
+  ~Impl();
 
   class Connection;
   template <class Acceptor>
   awaitable<void> Listener(Acceptor& from);
-  void StartConnection(Stream::socket socket);
+  void StartConnection(Socket socket);
+  // The shared first read buffer: what a read leaves unparsed moves to the connection's own.
+  char* Scratch() {
+    if (!scratch) scratch = std::make_unique<char[]>(kReadChunk);
+    return scratch.get();
+  }
   bool ListenUnix(std::string* error);
   awaitable<void> Cron();
   void Shutdown(std::string_view why);
   void LogProtocolError(std::string_view error, std::string_view input, const Session& s);
   void LogAcceptBackoff(const boost::system::error_code& ec);
   // Refuses a new client when maxclients is reached or protected mode applies; true if it did.
-  bool Refused(Stream::socket& socket);
+  bool Refused(Socket& socket);
   // clientsCron: idle timeouts, and soft output limits of clients that are not being read.
   void ClientsCron();
 
   Engine& engine;
-  asio::io_context io{1};
+  // One thread runs every handler and the reactor's I/O is only touched there; Post() still goes
+  // through the (locked) scheduler from other threads.
+  asio::io_context io{BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO};
   tcp::acceptor acceptor;
   UnixSocket::acceptor unix_acceptor;
   std::string unix_path;  // set once the Unix socket file exists; removed at shutdown
   asio::signal_set signals;
   asio::steady_timer cron;
   std::list<Connection*> connections;  // open connections, aborted on shutdown
+  uint64_t connections_started = 0;
+  std::unique_ptr<char[]> scratch;  // Scratch()
   bool stopping = false;
   bool paused = false;
   asio::steady_timer resumed;  // paused readers wait here; Resume() cancels it to wake them all
@@ -264,7 +274,7 @@ awaitable<void> NetServer::Impl::Listener(Acceptor& from) {
   asio::steady_timer backoff(io);
   for (;;) {
     boost::system::error_code ec;
-    Stream::socket socket(io);
+    Socket socket(io);
     co_await from.async_accept(socket, asio::redirect_error(asio::use_awaitable, ec));
     if (stopping) co_return;
     if (ec) {
@@ -302,7 +312,7 @@ void NetServer::Impl::LogAcceptBackoff(const boost::system::error_code& ec) {
 
 // networking.c acceptCommonHandler and clientAcceptHandler: the refused client gets one line,
 // best effort, and is closed.
-bool NetServer::Impl::Refused(Stream::socket& socket) {
+bool NetServer::Impl::Refused(Socket& socket) {
   std::string_view reply;
   boost::system::error_code ec;
   if (static_cast<int64_t>(engine.session_count()) >= engine.config().maxclients) {
@@ -360,16 +370,35 @@ void NetServer::Impl::LogProtocolError(std::string_view error, std::string_view 
   suppressed_protocol_logs = 0;
 }
 
-// One client: a reader feeding the engine and a writer draining `out`, so replies, MONITOR
-// lines pushed by other clients and CLIENT KILL all go through one queue and one close path.
-class NetServer::Impl::Connection : public ConnectionHooks,
-                                    public std::enable_shared_from_this<Connection> {
+// One client, driven by completion handlers on the loop thread. The reader reads until a short
+// read, then waits for readability; it feeds the Engine and writes the replies at once, and
+// whatever the socket does not take waits for writability.
+// Replies, MONITOR lines pushed by other clients and CLIENT KILL all go through `out_` and one
+// close path (Finish).
+class NetServer::Impl::Connection final : public ConnectionHooks {
  public:
-  Connection(Impl& impl, Stream::socket socket)
-      : impl_(impl), socket_(std::move(socket)), wake_(impl.io), drained_(impl.io) {
-    wake_.expires_at(asio::steady_timer::time_point::max());
-    drained_.expires_at(asio::steady_timer::time_point::max());
-  }
+  // Keeps the connection alive while a handler that touches it is pending: a shared_ptr's
+  // atomic count per operation is not needed on one thread.
+  class Ref {
+   public:
+    explicit Ref(Connection* c) : c_(c) { ++c_->refs_; }
+    Ref(Ref&& other) noexcept : c_(std::exchange(other.c_, nullptr)) {}
+    Ref(const Ref&) = delete;
+    Ref& operator=(const Ref&) = delete;
+    Ref& operator=(Ref&&) = delete;
+    ~Ref() {
+      if (c_ != nullptr) c_->Unref();
+    }
+    Connection* operator->() const { return c_; }
+
+   private:
+    Connection* c_;
+  };
+
+  Connection(Impl& impl, Socket socket, uint64_t seq)
+      : impl_(impl), socket_(std::move(socket)), seq_(seq) {}
+
+  uint64_t seq() const { return seq_; }  // 1 for the first connection accepted, 2 next, ...
 
   void Start() {
     boost::system::error_code ec;
@@ -380,10 +409,9 @@ class NetServer::Impl::Connection : public ConnectionHooks,
     session_->fd = socket_.native_handle();
     session_->hooks = this;
     last_io_s_ = SteadySeconds();
-    socket_.non_blocking(true, ec);  // FlushOrWake must never block the loop
+    socket_.non_blocking(true, ec);  // reads and writes are tried directly, never blocking
     self_ = impl_.connections.insert(impl_.connections.end(), this);
-    asio::co_spawn(impl_.io, Reader(shared_from_this()), asio::detached);
-    asio::co_spawn(impl_.io, Writer(shared_from_this()), asio::detached);
+    Serve();
   }
 
   void Push(std::string_view bytes) override {
@@ -392,34 +420,17 @@ class NetServer::Impl::Connection : public ConnectionHooks,
     // The clients whose commands a MONITOR echoes cannot be slowed down for it: its limit is
     // what bounds the feed.
     if (OverOutputLimit()) return;
-    wake_.cancel();
+    ScheduleFlush();
   }
 
   void Kill() override {
+    if (finished_) return;
     closing_ = true;
-    wake_.cancel();
-    drained_.cancel();
+    ScheduleFlush();
   }
 
-  // Writes the reader's replies at once when no write is in flight, sparing the common
-  // one-request-one-reply exchange a hop to the writer coroutine; whatever the (non-blocking)
-  // socket does not take now, or an error, is left to the writer.
-  void FlushOrWake() {
-    if (sending_.empty() && !writer_done_) {
-      boost::system::error_code ec;
-      size_t n = socket_.write_some(asio::buffer(out_), ec);
-      impl_.engine.stats().total_net_output_bytes += n;
-      if (n > 0) last_io_s_ = SteadySeconds();
-      out_.erase(0, n);
-      if (out_.empty()) {
-        if (out_.capacity() > kIdleBufferCap) out_.shrink_to_fit();
-        return;
-      }
-    }
-    wake_.cancel();
-  }
-
-  // Server shutdown or DropConnections(): no flushing, the connection ends now.
+  // Server shutdown or DropConnections(): no flushing, the connection ends now. Never frees the
+  // connection or leaves the list at once, so callers may iterate `connections`.
   void Abort() {
     boost::system::error_code ec;
     socket_.close(ec);
@@ -432,7 +443,7 @@ class NetServer::Impl::Connection : public ConnectionHooks,
     if (closing_) return closing_for_output_;
     const OutputBufferLimit& limit = OutputLimitFor(impl_.engine.config(), *session_);
     if (limit.hard_bytes == 0 && limit.soft_bytes == 0) return false;
-    const uint64_t pending = out_.size() + sending_.size();
+    const uint64_t pending = Pending();
     if (!OutputLimitReached(limit, pending, SteadySeconds(), &soft_limit_since_s_)) return false;
     CloseForOutputLimit(pending);
     return true;
@@ -444,6 +455,7 @@ class NetServer::Impl::Connection : public ConnectionHooks,
                  ClientInfo(impl_.engine, *session_));
     closing_for_output_ = true;
     out_.clear();
+    out_pos_ = 0;
     Abort();
   }
 
@@ -452,27 +464,72 @@ class NetServer::Impl::Connection : public ConnectionHooks,
     return !closing_ && IdleTimedOut(impl_.engine.config(), *session_, last_io_s_, now_s);
   }
 
+  // Impl's destructor, for connections a stopped loop never finished: drops the list's hold.
+  void Release() {
+    finished_ = true;
+    closing_ = true;
+    session_->hooks = nullptr;
+    Unref();
+  }
+
  private:
-  // The coroutines hold `self` so the connection lives until both have finished.
-  awaitable<void> Reader([[maybe_unused]] std::shared_ptr<Connection> self);
-  awaitable<void> Writer([[maybe_unused]] std::shared_ptr<Connection> self);
+  enum class ReadStatus { kGot, kWait, kClosed };
+
+  ~Connection() override = default;
+
+  void Unref() {
+    if (--refs_ == 0) delete this;
+  }
+
+  size_t Pending() const { return out_.size() - out_pos_; }
+
+  void Serve();
+  ReadStatus ReadInput(std::string_view* input, bool* in_scratch);
+  void KeepUnparsed(std::string_view input, size_t consumed, bool in_scratch);
+  void ReserveInput(size_t capacity);
+  void ArmRead();
+  void Flush();
+  void ArmWrite();
+  void ScheduleFlush();
+  void ResumeReader();
+  void Finish();
 
   Impl& impl_;
-  Stream::socket socket_;
-  asio::steady_timer wake_;     // the writer waits here for output
-  asio::steady_timer drained_;  // the reader waits here while too much output is pending
+  Socket socket_;
+  uint64_t seq_;
   std::unique_ptr<Session> session_;
-  std::string out_;      // queued for the client
-  std::string sending_;  // being written
+  int refs_ = 1;  // the open connection's own hold, dropped by Finish()
+  // Input not yet fed: allocated only when a read leaves a partial request (or input must wait
+  // for Resume or for the client to read its replies), freed once it is fed.
+  std::unique_ptr<char[]> in_;
+  size_t in_cap_ = 0;
+  size_t filled_ = 0;
+  std::string out_;  // replies for the client, written from out_pos_ on
+  size_t out_pos_ = 0;
+  bool drained_ = false;       // the last read was short: wait for readability before the next
+  bool feed_pending_ = false;  // `in_` holds requests to feed before reading more
+  bool read_armed_ = false;
+  bool write_armed_ = false;
+  bool flush_posted_ = false;
+  bool blocked_on_output_ = false;  // the reader waits for the client to read its replies
   bool closing_ = false;
   bool closing_for_output_ = false;
-  bool writer_done_ = false;
+  bool finished_ = false;
   int64_t last_io_s_ = 0;           // SteadySeconds() of the last read or write, for `timeout`
   int64_t soft_limit_since_s_ = 0;  // when pending output reached the soft limit; 0: it has not
   std::list<Connection*>::iterator self_;
-
-  friend struct Impl;
 };
+
+NetServer::Impl::~Impl() {
+  if (!unix_path.empty()) ::unlink(unix_path.c_str());
+  // Connections a stopped loop never finished; handlers still pending in `io` drop theirs when
+  // it is destroyed.
+  while (!connections.empty()) {
+    Connection* c = connections.front();
+    connections.pop_front();
+    c->Release();
+  }
+}
 
 void NetServer::Impl::Shutdown(std::string_view why) {
   if (stopping) return;
@@ -495,11 +552,35 @@ void NetServer::Impl::Shutdown(std::string_view why) {
 }
 
 void NetServer::DropConnections() {
+  // A client whose connect() has completed counts as connected, as a restart would drop it too.
+  // It may still wait in the listen backlog (accepted and closed here), or the reactor may have
+  // accepted it already with the completion queued: that runs before anything posted now.
+  const uint64_t started = impl_->connections_started;
+  asio::post(impl_->io, [impl = impl_.get(), started] {
+    for (Impl::Connection* c : impl->connections) {
+      if (c->seq() > started) c->Abort();
+    }
+  });
+  auto drain = [this](auto& acceptor) {
+    if (!acceptor.is_open()) return;
+    boost::system::error_code ec;
+    acceptor.non_blocking(true, ec);
+    for (;;) {
+      Socket socket(impl_->io);
+      acceptor.accept(socket, ec);
+      if (ec) return;
+      socket.close(ec);
+    }
+  };
+  drain(impl_->acceptor);
+  drain(impl_->unix_acceptor);
   for (Impl::Connection* c : impl_->connections) c->Abort();
 }
 
-void NetServer::Impl::StartConnection(Stream::socket socket) {
-  std::make_shared<Connection>(*this, std::move(socket))->Start();
+void NetServer::Impl::StartConnection(Socket socket) {
+  // Owned by its own count: the open connection holds one, each pending handler another.
+  Connection::Ref ref(new Connection(*this, std::move(socket), ++connections_started));
+  ref->Start();
 }
 
 void NetServer::Impl::ClientsCron() {
@@ -522,108 +603,238 @@ void NetServer::Impl::ClientsCron() {
   }
 }
 
-awaitable<void> NetServer::Impl::Connection::Reader(
-    [[maybe_unused]] std::shared_ptr<Connection> self) {
+void NetServer::Impl::Connection::Serve() {
   Impl& impl = impl_;
   Engine& engine = impl.engine;
-  boost::system::error_code ec;
-  std::vector<char> in(kReadChunk);
-  size_t filled = 0;
-  bool more_to_feed = false;  // complete requests wait in `in` for the client to read replies
-  while (!closing_) {
-    if (!more_to_feed) {
-      if (in.size() - filled < kReadChunk / 2) in.resize(in.size() * 2);
-      size_t n =
-          co_await socket_.async_read_some(asio::buffer(in.data() + filled, in.size() - filled),
-                                           asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || closing_ || impl.stopping) break;
-      last_io_s_ = SteadySeconds();
-      filled += n;
-      engine.stats().total_net_input_bytes += n;
+  while (!closing_ && !impl.stopping) {
+    std::string_view input;
+    bool in_scratch = false;
+    if (feed_pending_) {
+      input = std::string_view(in_.get(), filled_);
+    } else {
+      const ReadStatus status = ReadInput(&input, &in_scratch);
+      if (status == ReadStatus::kWait) return;
+      if (status == ReadStatus::kClosed) break;
     }
-    while (impl.paused && !closing_ && !impl.stopping) {
+    if (impl.paused) {
       // Resume() wakes every paused reader by cancelling the shared timer.
-      boost::system::error_code woken;
-      co_await impl.resumed.async_wait(asio::redirect_error(asio::use_awaitable, woken));
+      KeepUnparsed(input, 0, in_scratch);
+      feed_pending_ = true;
+      impl.resumed.async_wait(
+          [ref = Ref(this)](const boost::system::error_code&) { ref->Serve(); });
+      return;
     }
-    if (closing_ || impl.stopping) break;
-    std::string_view input(in.data(), filled);
     // Requests run only while fewer than kMaxPendingOutput reply bytes wait for the client.
-    FeedResult r = engine.Feed(*session_, input, out_,
-                               kMaxPendingOutput - std::min(sending_.size(), kMaxPendingOutput));
-    more_to_feed = r.output_full;
+    FeedResult r = engine.Feed(*session_, input, out_, kMaxPendingOutput + out_pos_);
+    feed_pending_ = r.output_full;
     if (r.output_limit) {
-      CloseForOutputLimit(out_.size() + sending_.size());
+      CloseForOutputLimit(Pending());
       break;
     }
     if (!r.protocol_error.empty()) {
       impl.LogProtocolError(r.protocol_error, input.substr(r.consumed), *session_);
     }
     if (r.query_buffer_limit) {
-      session_->query_buffer_bytes = filled - r.consumed;
-      session_->query_buffer_free = in.size() - filled;
+      session_->query_buffer_bytes = input.size() - r.consumed;
+      session_->query_buffer_free = in_scratch ? kReadChunk - input.size() : in_cap_ - filled_;
       spdlog::warn(
           "Closing client that reached max query buffer length: {} (qbuf initial bytes: {})",
           ClientInfo(engine, *session_), QuotedRepr(input.substr(r.consumed, 64)));
     }
-    if (r.consumed > 0) {
-      // Only the unparsed tail moves; a large request still arriving is never copied.
-      std::memmove(in.data(), in.data() + r.consumed, filled - r.consumed);
-      filled -= r.consumed;
-    }
-    if (!out_.empty()) {
-      FlushOrWake();
+    KeepUnparsed(input, r.consumed, in_scratch);
+    if (Pending() > 0) {
+      Flush();
       if (OverOutputLimit()) break;
     }
     if (engine.shutdown_requested()) {
       impl.Shutdown("User requested shutdown...");
-      co_return;
+      return;
     }
     if (r.close) break;
-    if (filled == 0 && in.size() > kIdleBufferCap) {
-      in.resize(kReadChunk);
-      in.shrink_to_fit();
-    }
-    session_->query_buffer_bytes = filled;
-    session_->query_buffer_free = in.size() - filled;
+    session_->query_buffer_bytes = filled_;
+    session_->query_buffer_free = in_cap_ - filled_;
     // Backpressure: a client that sends faster than it reads waits here instead of growing
     // our memory (what Feed stopped at is fed once the client catches up).
-    while (out_.size() + sending_.size() >= kMaxPendingOutput && !closing_ && !writer_done_) {
-      co_await drained_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (Pending() >= kMaxPendingOutput && !closing_) {
+      blocked_on_output_ = true;
+      return;
+    }
+    if (!drained_) {
+      // The read filled the buffer, so more input is queued: other clients get their turn
+      // first, as Redis reads each client once per event-loop iteration.
+      asio::post(impl.io, [ref = Ref(this)] { ref->Serve(); });
+      return;
     }
   }
-  Kill();  // the writer flushes what is queued, then closes
+  Kill();  // what is queued is written, then the connection closes
 }
 
-awaitable<void> NetServer::Impl::Connection::Writer(
-    [[maybe_unused]] std::shared_ptr<Connection> self) {
-  Impl& impl = impl_;
+NetServer::Impl::Connection::ReadStatus NetServer::Impl::Connection::ReadInput(
+    std::string_view* input, bool* in_scratch) {
+  if (drained_) {
+    ArmRead();
+    return ReadStatus::kWait;
+  }
+  char* buf;
+  size_t space;
+  if (filled_ == 0) {
+    buf = impl_.Scratch();
+    space = kReadChunk;
+    *in_scratch = true;
+  } else {
+    // Only the unparsed tail is kept; a large request still arriving is never copied again.
+    if (in_cap_ - filled_ < kReadChunk / 2) ReserveInput(in_cap_ * 2);
+    buf = in_.get() + filled_;
+    space = in_cap_ - filled_;
+  }
   boost::system::error_code ec;
-  for (;;) {
-    if (out_.empty()) {
-      if (closing_ || impl.stopping) break;
-      co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-      continue;
+  size_t n;
+  do {
+    n = socket_.read_some(asio::buffer(buf, space), ec);
+  } while (ec == asio::error::interrupted);
+  if (ec == asio::error::would_block) {
+    drained_ = true;
+    ArmRead();
+    return ReadStatus::kWait;
+  }
+  if (ec) return ReadStatus::kClosed;  // end of file, reset, or a socket Abort() closed
+  // A short read emptied the socket's queue: the next bytes raise a new event.
+  drained_ = n < space;
+  last_io_s_ = SteadySeconds();
+  impl_.engine.stats().total_net_input_bytes += n;
+  if (*in_scratch) {
+    *input = std::string_view(buf, n);
+  } else {
+    filled_ += n;
+    *input = std::string_view(in_.get(), filled_);
+  }
+  return ReadStatus::kGot;
+}
+
+void NetServer::Impl::Connection::ReserveInput(size_t capacity) {
+  capacity = std::max(capacity, kReadChunk);
+  if (capacity <= in_cap_) return;
+  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+  if (filled_ > 0) std::memcpy(grown.get(), in_.get(), filled_);
+  in_ = std::move(grown);
+  in_cap_ = capacity;
+}
+
+// Drops the first `consumed` bytes of `input` and keeps the rest in `in_`: moved to its front,
+// or copied there from the shared scratch buffer, which the next connection's read overwrites.
+void NetServer::Impl::Connection::KeepUnparsed(std::string_view input, size_t consumed,
+                                               bool in_scratch) {
+  const size_t rest = input.size() - consumed;
+  if (in_scratch) {
+    if (rest == 0) return;
+    ReserveInput(rest + kReadChunk / 2);
+    std::memcpy(in_.get(), input.data() + consumed, rest);
+  } else if (consumed > 0) {
+    std::memmove(in_.get(), in_.get() + consumed, rest);
+  }
+  filled_ = rest;
+  if (filled_ == 0) {
+    in_.reset();
+    in_cap_ = 0;
+  }
+}
+
+// A wait is not speculative: Asio arms it with EPOLL_CTL_MOD, which reports input (or a FIN)
+// already queued, so what arrived while no wait was armed is not missed. That costs the same one
+// system call per wait as the failing speculative read of async_read_some; an event loop that
+// owned its epoll set (level-triggered, as Redis's) would need neither.
+void NetServer::Impl::Connection::ArmRead() {
+  if (read_armed_) return;
+  read_armed_ = true;
+  socket_.async_wait(Socket::wait_read, [ref = Ref(this)](const boost::system::error_code& ec) {
+    ref->read_armed_ = false;
+    ref->drained_ = false;
+    if (ec) {
+      ref->Kill();
+      return;
     }
-    sending_.swap(out_);
-    co_await asio::async_write(socket_, asio::buffer(sending_),
-                               asio::redirect_error(asio::use_awaitable, ec));
-    impl.engine.stats().total_net_output_bytes += sending_.size();
-    if (!ec) last_io_s_ = SteadySeconds();
-    sending_.clear();
-    if (sending_.capacity() > kIdleBufferCap) sending_.shrink_to_fit();
-    drained_.cancel();
-    if (ec || impl.stopping) break;
+    ref->Serve();
+  });
+}
+
+// Writes what the socket takes now; the rest waits for writability. Closes the connection on a
+// write error, or once everything is written when closing.
+void NetServer::Impl::Connection::Flush() {
+  if (finished_ || write_armed_) return;
+  if (!socket_.is_open()) {
+    Finish();
+    return;
   }
-  writer_done_ = true;
+  while (out_pos_ < out_.size()) {
+    boost::system::error_code ec;
+    const size_t n =
+        socket_.write_some(asio::buffer(out_.data() + out_pos_, out_.size() - out_pos_), ec);
+    if (ec == asio::error::interrupted) continue;
+    if (ec == asio::error::would_block) {
+      if (out_pos_ > out_.size() / 2) {
+        out_.erase(0, out_pos_);
+        out_pos_ = 0;
+      }
+      ArmWrite();
+      return;
+    }
+    if (ec) {
+      Finish();
+      return;
+    }
+    out_pos_ += n;
+    impl_.engine.stats().total_net_output_bytes += n;
+    last_io_s_ = SteadySeconds();
+  }
+  out_.clear();
+  out_pos_ = 0;
+  if (out_.capacity() > kIdleBufferCap) out_.shrink_to_fit();
+  if (closing_) Finish();
+}
+
+void NetServer::Impl::Connection::ArmWrite() {
+  write_armed_ = true;
+  socket_.async_wait(Socket::wait_write, [ref = Ref(this)](const boost::system::error_code& ec) {
+    ref->write_armed_ = false;
+    if (ec) {
+      ref->Finish();
+      return;
+    }
+    ref->Flush();
+    ref->ResumeReader();
+  });
+}
+
+// For output queued outside the reader (MONITOR, CLIENT KILL, Abort): written from its own
+// handler, never from inside another client's command.
+void NetServer::Impl::Connection::ScheduleFlush() {
+  if (flush_posted_ || write_armed_ || finished_) return;
+  flush_posted_ = true;
+  asio::post(impl_.io, [ref = Ref(this)] {
+    ref->flush_posted_ = false;
+    ref->Flush();
+    ref->ResumeReader();
+  });
+}
+
+void NetServer::Impl::Connection::ResumeReader() {
+  if (!blocked_on_output_ || (Pending() >= kMaxPendingOutput && !closing_)) return;
+  blocked_on_output_ = false;
+  Serve();
+}
+
+// The one close path: leaves the list, closes the socket (which ends any armed wait) and drops
+// the open connection's hold. A caller holds a Ref, so `this` outlives the call.
+void NetServer::Impl::Connection::Finish() {
+  if (finished_) return;
+  finished_ = true;
   closing_ = true;
-  drained_.cancel();
-  if (!impl.stopping) {
-    impl.connections.erase(self_);
-    session_->hooks = nullptr;
-    socket_.shutdown(Stream::socket::shutdown_both, ec);
-    socket_.close(ec);  // ends the reader's pending read
-  }
+  impl_.connections.erase(self_);
+  session_->hooks = nullptr;
+  boost::system::error_code ec;
+  socket_.shutdown(Socket::shutdown_both, ec);
+  socket_.close(ec);
+  Unref();
 }
 
 int64_t AdjustOpenFilesLimit(int64_t maxclients) {

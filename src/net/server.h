@@ -37,8 +37,8 @@ class NetServer {
   // answer them until Resume(): a stalled server, for tests of clients' timeouts.
   void Pause();
   void Resume();
-  // Closes every client connection at once, replies not yet written included: what clients see
-  // when a server restarts.
+  // Closes every client connection at once, replies not yet written and connections not yet
+  // accepted included: what clients see when a server restarts.
   void DropConnections();
 
  private:

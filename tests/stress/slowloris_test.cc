@@ -1,6 +1,7 @@
 // Slow loris: many clients each dribble one long request a byte at a time (one byte per 100 ms
 // here; HASHKV_SLOWLORIS_INTERVAL_MS=1000 for Redis's classic one per second), and one client
-// reads a large reply as slowly, while other clients must be answered with normal latency.
+// reads a large reply as slowly, while other clients must be answered with normal latency; and
+// its opposite, a client that never lets its socket run dry.
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -124,6 +125,38 @@ TEST_F(SlowLorisTest, ClientsSendingOneBytePerTickDoNotDelayOthers) {
   EXPECT_LT(Percentile(ping.samples(), 99), kP99BoundMs) << LatencySummary(ping.samples());
   EXPECT_LT(Percentile(hget.samples(), 99), kP99BoundMs) << LatencySummary(hget.samples());
   ExpectHealthy("slow clients");
+}
+
+// A client that keeps its socket full (a long pipeline of HGETALLs, which the server is slower to
+// answer than the client to send, with replies switched off so nothing slows the client down)
+// must not hold the loop: others are answered between its reads, as Redis serves one read per
+// client per event-loop turn.
+TEST_F(SlowLorisTest, AClientStreamingAPipelineDoesNotHoldTheLoop) {
+  const int seconds = std::max(1, EnvInt("HASHKV_FIREHOSE_SECONDS", 2));
+  StartServer();
+  std::string error;
+  ASSERT_TRUE(FillHash(port(), "h", 100, &error)) << error;
+  const int hose = ConnectLoopback(port());
+  ASSERT_GE(hose, 0);
+  ASSERT_TRUE(SendAll(hose, EncodeCommand({"CLIENT", "REPLY", "OFF"})));
+  std::string chunk;
+  while (chunk.size() < 256 * 1024) chunk += EncodeCommand({"HGETALL", "h"});
+  LatencyProbe ping(port(), 5);
+  ASSERT_TRUE(ping.Start(&error)) << error;
+  size_t sent = 0;
+  const auto end = Clock::now() + std::chrono::seconds(seconds);
+  while (Clock::now() < end) {
+    ASSERT_TRUE(SendAll(hose, chunk));
+    sent += chunk.size();
+  }
+  ping.Stop();
+  close(hose);
+  std::printf("fire hose: %.1f MB of HGETALLs in %d s; PING %s\n", static_cast<double>(sent) / 1e6,
+              seconds, LatencySummary(ping.samples()).c_str());
+  EXPECT_EQ(ping.error(), "");
+  ASSERT_GT(ping.samples().size(), 20u);
+  EXPECT_LT(Percentile(ping.samples(), 99), kP99BoundMs) << ping.Worst(5);
+  ExpectHealthy("a streaming client");
 }
 
 }  // namespace
