@@ -12,6 +12,20 @@
 
 namespace hashkv {
 
+// Keys and fields often share a prefix ("user:1000", "user:1001"), so the last eight bytes are
+// compared first, inline, and memcmp only runs for a likely match.
+inline bool SameBytes(const char* a, const char* b, size_t n) {
+  if (n >= 8) {
+    uint64_t x;
+    uint64_t y;
+    std::memcpy(&x, a + n - 8, 8);
+    std::memcpy(&y, b + n - 8, 8);
+    if (x != y) return false;
+    n -= 8;
+  }
+  return std::memcmp(a, b, n) == 0;
+}
+
 // std::string is 32 bytes and keeps a capacity; a table slot holds two strings and there can be
 // millions of slots, so half the size matters more than amortized appends (nothing appends).
 //
@@ -73,7 +87,9 @@ class CompactString {
     std::memcpy(bytes_ + 8, &word, sizeof(word));
   }
 
-  friend bool operator==(const CompactString& a, std::string_view b) { return a.view() == b; }
+  friend bool operator==(const CompactString& a, std::string_view b) {
+    return a.size() == b.size() && SameBytes(a.data(), b.data(), b.size());
+  }
 
  private:
   static_assert(std::endian::native == std::endian::little, "byte 15 is the length word's top");

@@ -1,9 +1,12 @@
 // Listpack: encoding, linear lookup and in-place edits of the small-hash buffer.
 #include "store/listpack.h"
 
+#include <algorithm>
 #include <cassert>
 #include <cstring>
 #include <new>
+
+#include "store/compact_string.h"  // SameBytes
 
 namespace hashkv {
 
@@ -61,21 +64,29 @@ char* Listpack::PutVarint(char* p, size_t n) {
   return p;
 }
 
+namespace {
+
+// One byte for sizes under 128, the common case, without a loop.
+inline size_t ReadVarint(const char*& p) {
+  auto byte = static_cast<unsigned char>(*p++);
+  if (byte < 0x80) return byte;
+  size_t n = byte & 0x7f;
+  for (int shift = 7;; shift += 7) {
+    byte = static_cast<unsigned char>(*p++);
+    n |= static_cast<size_t>(byte & 0x7f) << shift;
+    if (byte < 0x80) return n;
+  }
+}
+
+}  // namespace
+
 Listpack::Entry Listpack::Decode(const char* p) {
-  auto read_varint = [&p]() {
-    size_t n = 0;
-    for (int shift = 0;; shift += 7) {
-      const auto byte = static_cast<unsigned char>(*p++);
-      n |= static_cast<size_t>(byte & 0x7f) << shift;
-      if (byte < 0x80) return n;
-    }
-  };
   Entry e;
-  size_t size = read_varint();
+  size_t size = ReadVarint(p);
   e.field = {p, size};
   p += size;
   e.value_start = p;
-  size = read_varint();
+  size = ReadVarint(p);
   e.value = {p, size};
   e.end = p + size;
   return e;
@@ -84,16 +95,24 @@ Listpack::Entry Listpack::Decode(const char* p) {
 uint32_t Listpack::Find(std::string_view field) const {
   if (block_ == nullptr) return kNoEntry;
   Header* h = header();
-  if (h->last != kNoEntry && Decode(block_ + h->last).field == field) return h->last;
+  if (h->last != kNoEntry) {
+    std::string_view last = Decode(block_ + h->last).field;
+    if (last.size() == field.size() && SameBytes(last.data(), field.data(), field.size())) {
+      return h->last;
+    }
+  }
+  // The hot loop of a small hash: HGET, HSET and HGETSET on a miss walk every entry.
   const char* p = entries();
   const char* end = block_ + h->used;
   while (p < end) {
-    Entry e = Decode(p);
-    if (e.field == field) {
-      h->last = static_cast<uint32_t>(p - block_);
+    const char* entry = p;
+    const size_t size = ReadVarint(p);
+    if (size == field.size() && SameBytes(p, field.data(), size)) {
+      h->last = static_cast<uint32_t>(entry - block_);
       return h->last;
     }
-    p = e.end;
+    p += size;
+    p += ReadVarint(p);
   }
   return kNoEntry;
 }
@@ -101,9 +120,10 @@ uint32_t Listpack::Find(std::string_view field) const {
 void Listpack::Reserve(size_t used) {
   assert(used <= kMaxBytes + 16);
   if (block_ != nullptr && used <= header()->capacity) return;
-  // Rounded up to what malloc hands out anyway (16-byte chunks with an 8-byte header), so the
-  // slack of a tiny listpack costs no memory and spares a copy on the next few inserts.
-  const size_t capacity = ((used + used / 16 + 8 + 15) & ~size_t{15}) - 8;
+  // At least 32 bytes more (a typical pair), so a hash growing one field at a time is copied
+  // every other insert; rounded up to what malloc hands out anyway (16-byte chunks with an
+  // 8-byte header).
+  const size_t capacity = ((used + std::max<size_t>(used / 16, 32) + 8 + 15) & ~size_t{15}) - 8;
   char* grown = static_cast<char*>(::operator new(capacity));
   if (block_ == nullptr) {
     *reinterpret_cast<Header*>(grown) = Header{sizeof(Header), 0, 0, kNoEntry};

@@ -11,11 +11,11 @@
 namespace hashkv {
 
 // One heap block: a Header, then each pair as varint(field size) field varint(value size) value
-// (LEB128 varints: one byte under 128). The block grows by a sixteenth beyond what it needs (and
-// up to malloc's chunk size), so a hash filled one field at a time is copied every few inserts
-// while a full one wastes ~6%;
-// an empty listpack holds no block at all. Lookups are linear, as Redis's, and remember the
-// last entry found so a read then a write of one field (HGETSET) searches once.
+// (LEB128 varints: one byte under 128). The block grows by a sixteenth beyond what it needs, at
+// least 32 bytes, up to malloc's chunk size: a hash filled one field at a time is copied every
+// few inserts while a full one wastes ~6%. An empty listpack holds no block at all. Lookups are
+// linear, as Redis's, and remember the last entry found so a read then a write of one field
+// (HGETSET) searches once.
 class Listpack {
  public:
   // Redis converts a listpack that would pass 1 GB (LISTPACK_MAX_SAFETY_SIZE); the header's

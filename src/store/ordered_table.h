@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/hash/hash.h"
+#include "common/string_hash.h"
 #include "store/compact_string.h"
 
 namespace hashkv {
@@ -249,7 +249,8 @@ class OrderedTable {
     struct Hash {
       using is_transparent = void;
       size_t operator()(uint32_t pos) const { return (*this)((*index->slots)[pos].key.view()); }
-      size_t operator()(std::string_view key) const { return absl::Hash<std::string_view>{}(key); }
+      // absl's own string hash: absl::Hash<std::string_view> would fall back to std::hash.
+      size_t operator()(std::string_view key) const { return StringHash{}(key); }
       const Index* index;
     };
     struct Eq {

@@ -78,6 +78,22 @@ TEST(ListpackTest, VarintBoundariesSurviveOverwritesInTheMiddle) {
   }
 }
 
+TEST(ListpackTest, FieldsSharingPrefixesOrSuffixesAreTold) {
+  Listpack lp;
+  const std::vector<std::string> fields = {"field:000000000001",
+                                           "field:000000000002",
+                                           "xield:000000000001",
+                                           "field:00000000000",
+                                           "ield:000000000001",
+                                           "abcdefg",
+                                           "abcdefh",
+                                           "bbcdefg"};
+  for (const std::string& f : fields) EXPECT_TRUE(lp.Set(f, "v:" + f));
+  for (const std::string& f : fields) EXPECT_EQ(lp.Get(f), "v:" + f);
+  EXPECT_FALSE(lp.Get("field:000000000003").has_value());
+  EXPECT_FALSE(lp.Get("abcdefi").has_value());
+}
+
 TEST(ListpackTest, RememberedEntryIsForgottenWhenItMoves) {
   Listpack lp;
   lp.Set("a", "1");
@@ -121,6 +137,9 @@ TEST(ListpackTest, OverheadPerPairIsTwoLengthBytesAndASixteenth) {
   // 100 pairs of 9 + 7 bytes plus a length byte each, a 16-byte header, at most 1/16 slack and
   // the rest of malloc's 16-byte chunk.
   EXPECT_LE(lp.allocated_bytes(), (16 + 100 * 18) * 17 / 16 + 16);
+  Listpack one;
+  one.Set("f", "v");
+  EXPECT_LE(one.allocated_bytes(), 16u + 4 + 32 + 16);  // One pair: a header, 4 bytes, slack.
 }
 
 TEST(ListpackTest, SafeToAddStopsAtAGigabyte) {
