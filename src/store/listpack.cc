@@ -95,7 +95,10 @@ Listpack::Entry Listpack::Decode(const char* p) {
 uint32_t Listpack::Find(std::string_view field) const {
   if (block_ == nullptr) return kNoEntry;
   Header* h = header();
-  if (h->last != kNoEntry) {
+  if ((h->last & kMissed) != 0) {
+    const size_t size = h->last & ~kMissed;
+    if (size == field.size() && SameBytes(block_ + h->used, field.data(), size)) return kNoEntry;
+  } else if (h->last != kNoEntry) {
     std::string_view last = Decode(block_ + h->last).field;
     if (last.size() == field.size() && SameBytes(last.data(), field.data(), field.size())) {
       return h->last;
@@ -113,6 +116,14 @@ uint32_t Listpack::Find(std::string_view field) const {
     }
     p += size;
     p += ReadVarint(p);
+  }
+  // Remember the miss in the unused tail of the block, so the write that usually follows a
+  // failed read (HGETSET's HSET, HINCRBY, HSETNX) appends without walking everything again.
+  if (field.size() <= h->capacity - h->used) {
+    std::memcpy(block_ + h->used, field.data(), field.size());
+    h->last = kMissed | static_cast<uint32_t>(field.size());
+  } else {
+    h->last = kNoEntry;
   }
   return kNoEntry;
 }

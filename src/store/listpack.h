@@ -14,8 +14,8 @@ namespace hashkv {
 // (LEB128 varints: one byte under 128). The block grows by a sixteenth beyond what it needs, at
 // least 32 bytes, up to malloc's chunk size: a hash filled one field at a time is copied every
 // few inserts while a full one wastes ~6%. An empty listpack holds no block at all. Lookups are
-// linear, as Redis's, and remember the last entry found so a read then a write of one field
-// (HGETSET) searches once.
+// linear, as Redis's, and remember the last field looked up, found or missing, so a read then a
+// write of one field (HGETSET) searches once.
 class Listpack {
  public:
   // Redis converts a listpack that would pass 1 GB (LISTPACK_MAX_SAFETY_SIZE); the header's
@@ -62,9 +62,12 @@ class Listpack {
     uint32_t used;      // bytes in use, header included
     uint32_t capacity;  // bytes allocated
     uint32_t count;     // pairs
-    uint32_t last;      // offset of the entry last found, or kNoEntry
+    // The offset of the entry last found; or kMissed | size when the field last looked up was
+    // missing, a copy of it kept just past `used`; or kNoEntry.
+    uint32_t last;
   };
   static constexpr uint32_t kNoEntry = 0;  // Entries start after the header, never at 0.
+  static constexpr uint32_t kMissed = uint32_t{1} << 31;  // Sizes stay under kMaxBytes.
 
   struct Entry {
     std::string_view field;

@@ -108,6 +108,24 @@ TEST(ListpackTest, RememberedEntryIsForgottenWhenItMoves) {
   EXPECT_FALSE(lp.Get("a").has_value());
 }
 
+TEST(ListpackTest, RememberedMissIsExactAndForgottenOnChange) {
+  Listpack lp;
+  lp.Set("aaa", "1");
+  lp.Set("bbb", "2");
+  EXPECT_FALSE(lp.Get("xyz").has_value());  // Remembered as missing.
+  EXPECT_EQ(lp.Get("aaa"), "1");            // Same size, another field: still searched.
+  EXPECT_FALSE(lp.Get("xyz").has_value());
+  EXPECT_FALSE(lp.Get("xyy").has_value());
+  EXPECT_TRUE(lp.Set("xyy", "3"));  // The miss was remembered: appended, not found.
+  EXPECT_EQ(lp.Get("xyy"), "3");
+  EXPECT_FALSE(lp.Get("zzz").has_value());
+  EXPECT_TRUE(lp.Delete("aaa"));  // Moves the tail the copy sat past.
+  EXPECT_FALSE(lp.Get("zzz").has_value());
+  EXPECT_TRUE(lp.Set("zzz", "4"));
+  EXPECT_FALSE(lp.Set("zzz", "5"));
+  EXPECT_EQ(All(lp), (Pairs{{"bbb", "2"}, {"xyy", "3"}, {"zzz", "5"}}));
+}
+
 TEST(ListpackTest, CopiesAreDeepAndTight) {
   Listpack lp;
   for (int i = 0; i < 50; ++i) lp.Set("field:" + std::to_string(i), "value");
