@@ -156,6 +156,13 @@ struct NetServer::Impl {
   std::list<Connection*> connections;  // open connections, aborted on shutdown
   uint64_t connections_started = 0;
   std::unique_ptr<char[]> scratch;  // Scratch()
+  // Connections with replies to write once this batch of ready clients has been read (see
+  // Connection::ScheduleFlush); two vectors so neither allocates once warm.
+  // Each entry holds a reference (Connection::Ref::Adopt takes it back).
+  std::vector<Connection*> flush_queue;
+  std::vector<Connection*> flushing;
+  bool flush_posted = false;
+  void FlushQueued();
   bool stopping = false;
   bool paused = false;
   asio::steady_timer resumed;  // paused readers wait here; Resume() cancels it to wake them all
@@ -382,6 +389,12 @@ class NetServer::Impl::Connection final : public ConnectionHooks {
   class Ref {
    public:
     explicit Ref(Connection* c) : c_(c) { ++c_->refs_; }
+    // Takes over a reference counted already.
+    static Ref Adopt(Connection* c) {
+      Ref ref(c);
+      --c->refs_;
+      return ref;
+    }
     Ref(Ref&& other) noexcept : c_(std::exchange(other.c_, nullptr)) {}
     Ref(const Ref&) = delete;
     Ref& operator=(const Ref&) = delete;
@@ -491,6 +504,11 @@ class NetServer::Impl::Connection final : public ConnectionHooks {
   void Flush();
   void ArmWrite();
   void ScheduleFlush();
+
+ public:
+  void FlushQueued();
+
+ private:
   void ResumeReader();
   void Finish();
 
@@ -510,7 +528,7 @@ class NetServer::Impl::Connection final : public ConnectionHooks {
   bool feed_pending_ = false;  // `in_` holds requests to feed before reading more
   bool read_armed_ = false;
   bool write_armed_ = false;
-  bool flush_posted_ = false;
+  bool flush_queued_ = false;       // in impl_.flush_queue
   bool blocked_on_output_ = false;  // the reader waits for the client to read its replies
   bool closing_ = false;
   bool closing_for_output_ = false;
@@ -522,6 +540,9 @@ class NetServer::Impl::Connection final : public ConnectionHooks {
 
 NetServer::Impl::~Impl() {
   if (!unix_path.empty()) ::unlink(unix_path.c_str());
+  // Flushes a stopped loop never ran drop their holds.
+  for (Connection* c : flush_queue) Connection::Ref::Adopt(c);
+  flush_queue.clear();
   // Connections a stopped loop never finished; handlers still pending in `io` drop theirs when
   // it is destroyed.
   while (!connections.empty()) {
@@ -561,15 +582,14 @@ void NetServer::DropConnections() {
       if (c->seq() > started) c->Abort();
     }
   });
-  auto drain = [this](auto& acceptor) {
+  auto drain = [](auto& acceptor) {
     if (!acceptor.is_open()) return;
     boost::system::error_code ec;
     acceptor.non_blocking(true, ec);
     for (;;) {
-      Socket socket(impl_->io);
-      acceptor.accept(socket, ec);
-      if (ec) return;
-      socket.close(ec);
+      const int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+      if (fd < 0) return;
+      ::close(fd);
     }
   };
   drain(impl_->acceptor);
@@ -642,14 +662,12 @@ void NetServer::Impl::Connection::Serve() {
           ClientInfo(engine, *session_), QuotedRepr(input.substr(r.consumed, 64)));
     }
     KeepUnparsed(input, r.consumed, in_scratch);
-    if (Pending() > 0) {
-      Flush();
-      if (OverOutputLimit()) break;
-    }
     if (engine.shutdown_requested()) {
+      Flush();  // what the pipeline answered before SHUTDOWN
       impl.Shutdown("User requested shutdown...");
       return;
     }
+    if (Pending() > 0) ScheduleFlush();
     if (r.close) break;
     session_->query_buffer_bytes = filled_;
     session_->query_buffer_free = in_cap_ - filled_;
@@ -805,16 +823,35 @@ void NetServer::Impl::Connection::ArmWrite() {
   });
 }
 
-// For output queued outside the reader (MONITOR, CLIENT KILL, Abort): written from its own
-// handler, never from inside another client's command.
+// Replies are written once the clients that were ready together have all been read, as Redis
+// writes in beforeSleep: a client pipelining on many connections (redis-benchmark, a pool) then
+// wakes once for many replies instead of once per reply, which halves the kernel's share of a
+// request. Output queued outside the reader (MONITOR, CLIENT KILL, Abort) takes the same path,
+// so nothing is written from inside another client's command.
 void NetServer::Impl::Connection::ScheduleFlush() {
-  if (flush_posted_ || write_armed_ || finished_) return;
-  flush_posted_ = true;
-  asio::post(impl_.io, [ref = Ref(this)] {
-    ref->flush_posted_ = false;
-    ref->Flush();
-    ref->ResumeReader();
-  });
+  if (flush_queued_ || write_armed_ || finished_) return;
+  flush_queued_ = true;
+  ++refs_;  // the queue's hold
+  impl_.flush_queue.push_back(this);
+  if (impl_.flush_posted) return;
+  impl_.flush_posted = true;
+  // Posted now, it runs after the completions already queued: the rest of this epoll batch.
+  asio::post(impl_.io, [&impl = impl_] { impl.FlushQueued(); });
+}
+
+void NetServer::Impl::FlushQueued() {
+  flush_posted = false;
+  flushing.swap(flush_queue);  // kept apart: a flush may queue the next round
+  for (Connection* c : flushing) Connection::Ref::Adopt(c)->FlushQueued();
+  flushing.clear();
+}
+
+void NetServer::Impl::Connection::FlushQueued() {
+  flush_queued_ = false;
+  Flush();
+  // As before each flush was at once: the limit applies to what the socket did not take.
+  if (!finished_ && Pending() > 0 && OverOutputLimit()) return;
+  ResumeReader();
 }
 
 void NetServer::Impl::Connection::ResumeReader() {
