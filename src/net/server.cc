@@ -1,7 +1,10 @@
-// Asio: listener and cron coroutines, and per connection a hand-written completion-handler loop
-// (no coroutine frame or type-erased executor per request). Each read is fed whole to the Engine
-// and every reply it produced is written with one write, so a batch of pipelined commands costs
-// one read and one write system call, as in Redis.
+// Asio: listener and cron coroutines, and per connection a hand-written completion-handler loop.
+// ARCHITECTURE.md's model is a coroutine per connection; that cost a coroutine frame, a
+// type-erased executor and a failing speculative read per request, and wrote each client's
+// replies at once, waking the client per reply. Here each read is fed whole to the Engine and
+// the replies of all clients read in one loop turn are written afterwards, one write each, so a
+// batch of pipelined commands costs one read and one write system call, as in Redis (bench/:
+// kernel time per request at -P 16 halved, CPU per request 0.57-0.70x redis-server's).
 #include "net/server.h"
 
 #include <spdlog/spdlog.h>
