@@ -59,7 +59,10 @@ for cmd in "${phases[@]}"; do
   total=$(sed -n 's/^summary: //p' "$file")
   echo "== $cmd: $((total / requests)) Ir per request ($file)"
   echo "-- top inclusive (Ir per request, function)"
+  # One line per function: callgrind lists some twice (by absolute and relative source path).
   callgrind_annotate --inclusive=yes "$file" 2>/dev/null | grep -E '^ *[0-9,]+ \(' |
-    grep -E 'hashkv::|malloc|free|memcmp|memcpy|Hash_bytes' | grep -v '=>' | head -25 |
-    awk -v n="$requests" '{c=$1; gsub(",", "", c); $1=""; $2=""; printf "%7d %s\n", c / n, substr($0, 3, 150)}'
+    grep -v '=>' | sed -E 's/^ *([0-9,]+) \([^)]*\) +[^ ]*:((hashkv|std|__|_int|malloc|free|operator)[^[]*).*/\1 \2/' |
+    grep -E '^[0-9,]+ (hashkv::|std::_Hash|_int_|malloc|free|operator|__mem)' |
+    awk -v n="$requests" '{c=$1; gsub(",", "", c); $1=""; f=substr($0, 2, 110);
+      if (!seen[f]++ && shown++ < 25) printf "%7d %s\n", c / n, f}'
 done
