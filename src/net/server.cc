@@ -480,6 +480,9 @@ class NetServer::Impl::Connection final : public ConnectionHooks {
     return !closing_ && IdleTimedOut(impl_.engine.config(), *session_, last_io_s_, now_s);
   }
 
+  // Impl::FlushQueued, once the clients ready together have been read (see ScheduleFlush).
+  void FlushQueued();
+
   // Impl's destructor, for connections a stopped loop never finished: drops the list's hold.
   void Release() {
     finished_ = true;
@@ -507,11 +510,6 @@ class NetServer::Impl::Connection final : public ConnectionHooks {
   void Flush();
   void ArmWrite();
   void ScheduleFlush();
-
- public:
-  void FlushQueued();
-
- private:
   void ResumeReader();
   void Finish();
 
