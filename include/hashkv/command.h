@@ -135,6 +135,7 @@ class CallReply {
   CallReply() = default;
   explicit CallReply(std::string raw) : raw_(std::move(raw)) {}
 
+  // Inline: a handler that calls another checks the reply's type first, every time.
   Type type() const;
   std::string_view raw() const { return raw_; }
   // For kString: the bulk's bytes; for kError and simple strings: the line.
@@ -146,6 +147,36 @@ class CallReply {
  private:
   std::string raw_;
 };
+
+inline CallReply::Type CallReply::type() const {
+  if (raw_.empty()) return Type::kUnknown;
+  switch (raw_[0]) {
+    case '$':
+      return raw_.size() > 1 && raw_[1] == '-' ? Type::kNull : Type::kString;
+    case '+':
+      return Type::kString;
+    case '-':
+      return Type::kError;
+    case ':':
+      return Type::kInteger;
+    case '*':
+      return raw_.size() > 1 && raw_[1] == '-' ? Type::kNull : Type::kArray;
+    case '_':
+      return Type::kNull;
+    case '%':
+      return Type::kMap;
+    case '~':
+      return Type::kSet;
+    case ',':
+      return Type::kDouble;
+    case '#':
+      return Type::kBool;
+    case '=':
+      return Type::kVerbatim;
+    default:
+      return Type::kUnknown;
+  }
+}
 
 class Context {
  public:

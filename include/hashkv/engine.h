@@ -100,13 +100,14 @@ class Engine {
   void RequestShutdown() { shutdown_requested_ = true; }
   bool shutdown_requested() const { return shutdown_requested_; }
 
-  // Resolves and runs one command, replying through `writer`. `nested` is true for
-  // Context::Call (no new clock snapshot, no per-client bookkeeping).
-  void Dispatch(Session& session, std::span<const Arg> argv, RespWriter& writer,
-                bool nested = false);
-  // Runs a resolved command (what EXEC does for each queued command).
+  // Resolves and runs one command, replying through `writer`.
+  void Dispatch(Session& session, std::span<const Arg> argv, RespWriter& writer);
+  // Context::Call: the callee runs inside its caller's command, as RM_Call's: no clock
+  // snapshot, per-client bookkeeping, authentication, MULTI or MONITOR stage of its own.
+  void DispatchNested(Session& session, std::span<const Arg> argv, RespWriter& writer);
+  // Runs a resolved command (what EXEC does for each queued command), timed and counted.
   void Call(Session& session, const CommandSpec& spec, const CommandSpec* parent,
-            std::span<const Arg> argv, RespWriter& writer, bool nested);
+            std::span<const Arg> argv, RespWriter& writer);
 
   // Every error reply is counted here: INFO's total_error_replies and errorstats (observer.cc).
   void CountErrorReply(std::string_view line);
@@ -128,6 +129,9 @@ class Engine {
  private:
   friend class Session;
   void Unregister(Session* session);
+  // The handler, and its Status turned into an error reply.
+  void RunHandler(Session& session, const CommandSpec& spec, const CommandSpec* parent,
+                  std::span<const Arg> argv, RespWriter& writer);
 
   // Stages of Dispatch, each in the file that owns its state:
   // auth.cc: false with Redis's error line when the session may not run `spec` yet.

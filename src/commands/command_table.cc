@@ -116,6 +116,7 @@ void CommandTable::Register(std::span<const CommandSpec> family) {
 }
 
 void CommandTable::Insert(const CommandSpec* spec) {
+  callees_ = {};  // a registration may change what a remembered name resolves to
   if (2 * (used_ + 1) > slots_.size()) {
     std::vector<Slot> old = std::move(slots_);
     slots_.assign(old.empty() ? 512 : 2 * old.size(), Slot{});
@@ -162,6 +163,18 @@ const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
     if (EqualsIgnoreCase(sub.name, name)) return &sub;
   }
   return nullptr;
+}
+
+const CommandSpec* CommandTable::RememberCallee(std::string_view name) const {
+  const CommandSpec* spec = Find(name);
+  Callee& c = CalleeEntry(name);
+  if (spec != nullptr && name.size() <= c.bytes.size()) {
+    c.data = name.data();
+    c.size = name.size();
+    std::memcpy(c.bytes.data(), name.data(), name.size());
+    c.spec = spec;
+  }
+  return spec;
 }
 
 const CommandSpec* CommandTable::Resolve(std::span<const Arg> argv, const CommandSpec** parent,

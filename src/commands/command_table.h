@@ -2,7 +2,9 @@
 // allocating, with Redis's existence and arity checks.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +44,19 @@ class CommandTable {
   // in `error` when the request cannot run. `*parent` is set for subcommands.
   const CommandSpec* Resolve(std::span<const Arg> argv, const CommandSpec** parent,
                              std::string* error) const;
+  // Context::Call's quick path: the callee, when it is a plain command (no subcommands) that
+  // takes this many arguments; nullptr otherwise, and Resolve tells why. Callees are named by
+  // strings that stay put (the "HGET" literal in HGETSET), so one is found again by that
+  // string's address and bytes, without lowering and hashing the name.
+  const CommandSpec* RunnableCallee(std::span<const Arg> argv) const {
+    const CommandSpec* spec = FindCallee(argv[0]);
+    const size_t argc = argv.size();
+    return spec != nullptr && spec->subcommands.empty() &&
+                   (spec->arity > 0 ? static_cast<size_t>(spec->arity) == argc
+                                    : argc >= static_cast<size_t>(-spec->arity))
+               ? spec
+               : nullptr;
+  }
 
   // Registration order, for COMMAND / COMMAND LIST / COMMAND DOCS.
   const std::vector<const CommandSpec*>& all() const { return all_; }
@@ -59,8 +74,32 @@ class CommandTable {
   };
   void Insert(const CommandSpec* spec);
 
+  // A callee remembered by RunnableCallee: the name's address picks the entry, its length and
+  // bytes confirm it (a different name at the same address is a miss, never a wrong command).
+  struct Callee {
+    const char* data = nullptr;
+    size_t size = 0;
+    std::array<char, 16> bytes{};
+    const CommandSpec* spec = nullptr;
+    bool Is(std::string_view name) const {
+      return data == name.data() && size == name.size() &&
+             std::memcmp(bytes.data(), name.data(), size) == 0;
+    }
+  };
+  // The top bits of a Fibonacci hash of the address: neighbouring literals land apart.
+  Callee& CalleeEntry(std::string_view name) const {
+    static_assert(std::tuple_size_v<decltype(callees_)> == 8);
+    return callees_[(reinterpret_cast<uintptr_t>(name.data()) * 0x9E3779B97F4A7C15ULL) >> 61];
+  }
+  const CommandSpec* FindCallee(std::string_view name) const {
+    const Callee& c = CalleeEntry(name);
+    return c.Is(name) ? c.spec : RememberCallee(name);
+  }
+  const CommandSpec* RememberCallee(std::string_view name) const;  // kept out of line: rare
+
   std::vector<Slot> slots_;  // a power of two in size, at most half full
   size_t used_ = 0;
+  mutable std::array<Callee, 8> callees_{};
   std::vector<const CommandSpec*> all_;
 };
 

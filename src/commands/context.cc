@@ -89,7 +89,7 @@ std::string Context::FullName() const {
 CallReply Context::CallArgv(std::span<const Arg> argv) {
   CallReply reply;
   RespWriter nested(reply.mutable_raw(), writer_.version());
-  engine_.Dispatch(session_, argv, nested, /*nested=*/true);
+  engine_.DispatchNested(session_, argv, nested);
   return reply;
 }
 
@@ -140,36 +140,6 @@ void Context::SignalSwapDb(int a, int b) {
 }
 
 // --- CallReply: classify and read RESP bytes produced by our own writer.
-
-CallReply::Type CallReply::type() const {
-  if (raw_.empty()) return Type::kUnknown;
-  switch (raw_[0]) {
-    case '$':
-      return raw_.size() > 1 && raw_[1] == '-' ? Type::kNull : Type::kString;
-    case '+':
-      return Type::kString;
-    case '-':
-      return Type::kError;
-    case ':':
-      return Type::kInteger;
-    case '*':
-      return raw_.size() > 1 && raw_[1] == '-' ? Type::kNull : Type::kArray;
-    case '_':
-      return Type::kNull;
-    case '%':
-      return Type::kMap;
-    case '~':
-      return Type::kSet;
-    case ',':
-      return Type::kDouble;
-    case '#':
-      return Type::kBool;
-    case '=':
-      return Type::kVerbatim;
-    default:
-      return Type::kUnknown;
-  }
-}
 
 std::string_view CallReply::str() const {
   std::string_view r = raw_;

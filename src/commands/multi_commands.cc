@@ -60,7 +60,7 @@ Status ExecCommand(Context& ctx, const Arg*, int) {
     tx.ArgsOf(command, &argv);
     // A writer per command: a HELLO in the queue changes the protocol of the replies after it.
     RespWriter writer(out, session.resp);
-    engine.Call(session, *command.spec, command.parent, argv, writer, /*nested=*/false);
+    engine.Call(session, *command.spec, command.parent, argv, writer);
   }
   tx.in_exec = false;
   DiscardTransaction(watches, session);

@@ -8,6 +8,11 @@
 namespace hashkv {
 
 void RespWriter::Header(char type, int64_t n) {
+  if (n >= 0 && n < 10) {  // most integer replies and short bulks: no digit loop
+    const char small[4] = {type, static_cast<char>('0' + n), '\r', '\n'};
+    out_->append(small, sizeof(small));
+    return;
+  }
   char buf[24];
   buf[0] = type;
   auto [end, ec] = std::to_chars(buf + 1, buf + sizeof(buf) - 2, n);

@@ -30,6 +30,18 @@ TEST(RespWriterTest, Scalars) {
             std::string("$5\r\na\0\r\nb\r\n", 11));
 }
 
+// One-digit headers take a shortcut; the numbers around it must read the same.
+TEST(RespWriterTest, HeadersAroundOneDigit) {
+  EXPECT_EQ(Write(k2, [](RespWriter& w) { w.Integer(-1); }), ":-1\r\n");
+  EXPECT_EQ(Write(k2, [](RespWriter& w) { w.Integer(1); }), ":1\r\n");
+  EXPECT_EQ(Write(k2, [](RespWriter& w) { w.Integer(9); }), ":9\r\n");
+  EXPECT_EQ(Write(k2, [](RespWriter& w) { w.Integer(10); }), ":10\r\n");
+  EXPECT_EQ(Write(k2, [](RespWriter& w) { w.Bulk("123456789"); }), "$9\r\n123456789\r\n");
+  EXPECT_EQ(Write(k2, [](RespWriter& w) { w.Bulk("0123456789"); }), "$10\r\n0123456789\r\n");
+  EXPECT_EQ(Write(k3, [](RespWriter& w) { w.MapHeader(3); }), "%3\r\n");
+  EXPECT_EQ(Write(k2, [](RespWriter& w) { w.ArrayHeader(0); }), "*0\r\n");
+}
+
 TEST(RespWriterTest, ErrorLinesNeverBreakTheProtocol) {
   EXPECT_EQ(Write(k2, [](RespWriter& w) { w.Error("ERR bad\r\nthing\n"); }),
             "-ERR bad  thing \r\n");
