@@ -81,10 +81,6 @@ bool TailEquals(std::string_view stored, std::string_view name) {
   return name.size() <= 16 || EqualsIgnoreCase(stored.substr(16), name.substr(16));
 }
 
-bool ArityOk(int arity, size_t argc) {
-  return arity > 0 ? static_cast<size_t>(arity) == argc : argc >= static_cast<size_t>(-arity);
-}
-
 // printf's "%.*s" stops at NUL; Redis formats these arguments that way.
 std::string_view UpToNul(std::string_view s) {
   size_t nul = s.find('\0');

@@ -14,6 +14,11 @@
 
 namespace hashkv {
 
+// Redis's arity: exactly `arity` arguments (the name included), or at least -arity.
+inline bool ArityOk(int arity, size_t argc) {
+  return arity > 0 ? static_cast<size_t>(arity) == argc : argc >= static_cast<size_t>(-arity);
+}
+
 // Parses a flags string ("write deny-oom fast") into CommandFlag bits.
 uint32_t ParseCommandFlags(std::string_view flags);
 
@@ -50,10 +55,7 @@ class CommandTable {
   // string's address and bytes, without lowering and hashing the name.
   const CommandSpec* RunnableCallee(std::span<const Arg> argv) const {
     const CommandSpec* spec = FindCallee(argv[0]);
-    const size_t argc = argv.size();
-    return spec != nullptr && spec->subcommands.empty() &&
-                   (spec->arity > 0 ? static_cast<size_t>(spec->arity) == argc
-                                    : argc >= static_cast<size_t>(-spec->arity))
+    return spec != nullptr && spec->subcommands.empty() && ArityOk(spec->arity, argv.size())
                ? spec
                : nullptr;
   }
