@@ -102,8 +102,9 @@ class Engine {
 
   // Resolves and runs one command, replying through `writer`.
   void Dispatch(Session& session, std::span<const Arg> argv, RespWriter& writer);
-  // Context::Call: the callee runs inside its caller's command, as RM_Call's: no clock
-  // snapshot, per-client bookkeeping, authentication, MULTI or MONITOR stage of its own.
+  // Context::Call: the callee runs inside its caller's command: no clock snapshot, per-client
+  // bookkeeping, authentication, MULTI or MONITOR stage of its own, and (unlike Redis's
+  // RM_Call, which counts its callees) no statistics.
   void DispatchNested(Session& session, std::span<const Arg> argv, RespWriter& writer);
   // Runs a resolved command (what EXEC does for each queued command), timed and counted.
   void Call(Session& session, const CommandSpec& spec, const CommandSpec* parent,
