@@ -8,8 +8,8 @@ time per request (its user+system time around the run: /proc/PID/task/*/schedsta
 utime+stime from /proc/PID/stat where there is no schedstat), and the ratio hashkv/redis.
 HGETSET's CPU per request over HSET's is measured apart, on the same data for both commands
 (measure_hgetset_cost). It also measures RSS per stored field for two shapes of 1,000,000
-fields, and start-up time to the first PONG (bench/startup.sh). Results: a CSV, a per-round CSV, the table as text and a PNG
-of the ratios (gnuplot) in the results directory.
+fields, and start-up time to the first PONG (bench/startup.sh). Results: a CSV, a per-round
+CSV, the table as text and a PNG of the ratios (gnuplot) in the results directory.
 
 redis-server gets HGETSET from the module tutorial (bench/module/hgetset.c, compiled here against
 bench/module/redismodule.h); if that cannot be built or loaded, from a Lua EVAL of HGET+HSET, and
