@@ -144,6 +144,9 @@ class Engine {
   // and `error` becomes EXECABORT's.
   void RejectInTransaction(Session& session, std::span<const Arg> argv, std::string* error);
   void DropReplyIfSilenced(Session& session, std::string& out, size_t reply_start);
+  // Prefetches the keys of the requests at the front of `input` (Database::Prefetch) and returns
+  // how many it covered; 0 when that is not worth trying again for the rest of `input`.
+  size_t PrefetchAhead(const Session& session, std::string_view input) const;
   // observer.cc: false with Redis's error line for DEBUG while enable-debug-command forbids
   // it, and for keyspace commands from a MONITOR client.
   bool ObserverAllows(const Session& session, const CommandSpec& spec, std::string* error) const;

@@ -40,6 +40,23 @@ class HashValue {
   // indexed table once it passes a limit and never converts back, as Redis.
   bool is_listpack() const { return table_ == nullptr; }
 
+  // Database::Prefetch's stages for a lookup of `field` about to run: the first fetches the
+  // listpack, or the index of a big table and returns true, when the second (the table's slot)
+  // is worth running once the first has landed. `field` may be empty (HGETALL, HLEN).
+  bool PrefetchIndex(std::string_view field) const {
+    if (table_ == nullptr) {
+      listpack_.Prefetch();
+      return false;
+    }
+    if (field.empty() || !table_->PrefetchPays()) return false;
+    table_->PrefetchIndex(field);
+    return true;
+  }
+  void PrefetchSlot(std::string_view field) const {
+    if (table_ != nullptr && !field.empty() && table_->PrefetchPays()) table_->PrefetchSlot(field);
+  }
+  bool is_big_table() const { return table_ != nullptr && table_->PrefetchPays(); }
+
   std::optional<std::string_view> Get(std::string_view field) const;
   // Returns true if the field was created, false if an existing value was overwritten (in
   // place: the field keeps its position). `field` and `value` must not point into this hash.

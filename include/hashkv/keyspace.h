@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,20 @@ class Database {
   // Finds a live key or creates an empty hash (the caller fills it; a hash left empty must be
   // removed with Delete, as Redis never keeps empty hashes). Touches the key.
   HashValue& FindOrCreate(std::string_view key, int64_t now_ms, bool* created = nullptr);
+  // A key and (empty when there is none) a field that a command is about to look up.
+  struct PrefetchKey {
+    std::string_view key;
+    std::string_view field;
+  };
+  // Starts the memory loads that looking these up will wait on, all keys' loads of one kind
+  // before the next kind (index, slot, value, the field's index and slot in a big hash), so the
+  // cache misses of different lookups overlap instead of following one another. A hint only: it
+  // changes nothing that any lookup returns, expires nothing and touches nothing.
+  void Prefetch(std::span<const PrefetchKey> batch) const;
+  // Whether Prefetch pays for a batch that starts with `first_key`: the database is too big for
+  // the caches, or that key holds a hash that is.
+  bool PrefetchPays(std::string_view first_key) const;
+
   // The key's value as stored, expired or not, without touching it (DEBUG OBJECT reads Redis's
   // dict directly); nullptr when absent.
   const HashValue* Peek(std::string_view key) const;

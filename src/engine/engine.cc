@@ -1,6 +1,7 @@
 // parse -> dispatch -> write until more input is needed: pipelining falls out of the loop.
 #include "hashkv/engine.h"
 
+#include <array>
 #include <chrono>
 #include <map>
 #include <random>
@@ -11,6 +12,7 @@
 #include "engine/session.h"
 #include "engine/test_controls.h"
 #include "engine/transaction.h"
+#include "protocol/resp_peek.h"
 #include "protocol/resp_writer.h"
 
 namespace hashkv {
@@ -97,7 +99,13 @@ size_t Engine::session_count() const { return sessions_->by_id.size(); }
 FeedResult Engine::Feed(Session& session, std::string_view input, std::string& out,
                         size_t out_limit) {
   FeedResult result;
+  bool prefetch = true;
+  size_t prefetched = 0;  // requests at the front of the rest of `input` whose keys were prefetched
   while (result.consumed < input.size()) {
+    if (prefetch && prefetched == 0) {
+      prefetched = PrefetchAhead(session, input.substr(result.consumed));
+      prefetch = prefetched != 0;
+    }
     if (out.size() >= out_limit) {
       // A pipeline of small requests for big replies would otherwise pile up replies without
       // bound within one read.
@@ -136,6 +144,7 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
       }
     }
     result.consumed += consumed;
+    if (prefetched > 0) --prefetched;
     if (session.close_after_reply) {
       result.close = true;
       return result;
@@ -146,6 +155,23 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
     result.query_buffer_limit = true;
   }
   return result;
+}
+
+// Up to this many requests are prefetched together: a -P 16 pipeline's worth.
+constexpr size_t kPrefetchBatch = 16;
+
+size_t Engine::PrefetchAhead(const Session& session, std::string_view input) const {
+  std::array<PeekedRequest, kPrefetchBatch> peeked;
+  // A lone request gains nothing: its lookups would wait just the same a moment later. The first
+  // two tell whether the rest are worth peeking at.
+  if (PeekRequests(input, std::span(peeked.data(), 2)) < 2) return 0;
+  const Database& db = keyspace_.db(session.db);
+  if (!db.PrefetchPays(peeked[0].key)) return 0;
+  const size_t n = 2 + PeekRequests(input.substr(peeked[1].end), std::span(peeked).subspan(2));
+  std::array<Database::PrefetchKey, kPrefetchBatch> keys;
+  for (size_t i = 0; i < n; ++i) keys[i] = {peeked[i].key, peeked[i].field};
+  db.Prefetch(std::span(keys.data(), n));
+  return n;
 }
 
 // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped. SKIP silences the command

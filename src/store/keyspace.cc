@@ -105,6 +105,33 @@ HashValue& Database::FindOrCreate(std::string_view key, int64_t now_ms, bool* cr
   return entry.value;
 }
 
+bool Database::PrefetchPays(std::string_view first_key) const {
+  const KeyTable& keys = impl_->keys;
+  if (keys.PrefetchPays()) return true;
+  // A small database sits in the caches, and so do its values, unless some are big hashes: the
+  // first key tells whether the batch goes to one (HSET into a 1M-field hash).
+  const Entry* first = keys.Peek(first_key);
+  return first != nullptr && first->value.is_big_table();
+}
+
+void Database::Prefetch(std::span<const PrefetchKey> batch) const {
+  const KeyTable& keys = impl_->keys;
+  if (keys.PrefetchPays()) {
+    for (const PrefetchKey& k : batch) keys.PrefetchIndex(k.key);
+    for (const PrefetchKey& k : batch) keys.PrefetchSlot(k.key);
+  }
+  bool tables = false;
+  for (const PrefetchKey& k : batch) {
+    const Entry* entry = keys.Peek(k.key);
+    if (entry != nullptr) tables |= entry->value.PrefetchIndex(k.field);
+  }
+  if (!tables) return;
+  for (const PrefetchKey& k : batch) {
+    const Entry* entry = keys.Peek(k.key);
+    if (entry != nullptr) entry->value.PrefetchSlot(k.field);
+  }
+}
+
 const HashValue* Database::Peek(std::string_view key) const {
   const Entry* entry = impl_->keys.Find(key);
   return entry == nullptr ? nullptr : &entry->value;

@@ -35,6 +35,14 @@ class Listpack {
   // Whether adding a pair of these sizes keeps the listpack under kMaxBytes.
   bool SafeToAdd(size_t field_size, size_t value_size) const;
 
+  // Asks for the first cache lines of the block ahead of a search (Database::Prefetch); the
+  // hardware follows a scan on from there.
+  void Prefetch() const {
+    if (block_ == nullptr) return;
+    __builtin_prefetch(block_, 1);
+    __builtin_prefetch(block_ + 64, 1);
+  }
+
   std::optional<std::string_view> Get(std::string_view field) const;
   // True if created (appended); an existing field keeps its position. `field` and `value` must
   // not point into this listpack.

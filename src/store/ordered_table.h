@@ -113,6 +113,25 @@ class OrderedTable {
     return pos;
   }
 
+  // Database::Prefetch runs a lookup's waits (see FindPos) as stages over a batch of keys, one
+  // stage for all keys before the next, so that the waits of different keys overlap. Hints only:
+  // nothing any other member returns changes.
+  bool PrefetchPays() const {
+    return index_ != nullptr && index_->set.capacity() >= kPrefetchCapacity;
+  }
+  // Stage 1: the index's control bytes and slot for `key`. Needs PrefetchPays().
+  void PrefetchIndex(std::string_view key) const { index_->set.prefetch(key); }
+  // Stage 2, once stage 1 has landed: the slot the index points at, for writing. Needs
+  // PrefetchPays().
+  void PrefetchSlot(std::string_view key) const { index_->set.find(SlotPrefetch{key}); }
+  // A lookup that leaves the remembered position alone, for the stages that follow; only in an
+  // indexed table (an unindexed one is small), else nullptr.
+  const V* Peek(std::string_view key) const {
+    if (index_ == nullptr) return nullptr;
+    auto it = index_->set.find(key);
+    return it == index_->set.end() ? nullptr : &slots_[*it].value;
+  }
+
   V* Find(std::string_view key) {
     size_t pos = FindPos(key);
     return pos == kNpos ? nullptr : &slots_[pos].value;
@@ -246,6 +265,11 @@ class OrderedTable {
     uint64_t seq;  // kDead set on tombstones.
   };
 
+  // A probe of the index that fetches each slot it would compare and compares none.
+  struct SlotPrefetch {
+    std::string_view key;
+  };
+
   // Heap-allocated and never moved, so the functors' pointer to it stays valid while the table
   // (and whatever holds it: a HashValue inside a moving vector or flat_hash_map) moves.
   struct Index {
@@ -254,6 +278,7 @@ class OrderedTable {
       size_t operator()(uint32_t pos) const { return (*this)((*index->slots)[pos].key.view()); }
       // absl's own string hash: absl::Hash<std::string_view> would fall back to std::hash.
       size_t operator()(std::string_view key) const { return StringHash{}(key); }
+      size_t operator()(const SlotPrefetch& probe) const { return (*this)(probe.key); }
       const Index* index;
     };
     struct Eq {
@@ -264,6 +289,14 @@ class OrderedTable {
         return (*index->slots)[pos].key == key;
       }
       bool operator()(std::string_view key, uint32_t pos) const { return (*this)(pos, key); }
+      bool operator()(const SlotPrefetch&, uint32_t pos) const {
+        // A slot may straddle two cache lines; the command that follows writes it.
+        const char* slot = reinterpret_cast<const char*>(&(*index->slots)[pos]);
+        __builtin_prefetch(slot, 1);
+        __builtin_prefetch(slot + sizeof(Slot) - 1, 1);
+        return false;
+      }
+      bool operator()(uint32_t pos, const SlotPrefetch& probe) const { return (*this)(probe, pos); }
       const Index* index;
     };
 

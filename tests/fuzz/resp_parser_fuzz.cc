@@ -2,6 +2,7 @@
 // at a fuzzer-chosen point, in pseudo-random chunks and (small inputs) byte by byte; every run
 // must report the same requests, arguments and errors, never consume more than it was given,
 // keep multibulk argument views inside the buffer passed in, and fail only with Redis's texts.
+// The look-ahead (PeekRequests) must see, of the requests it reports, what the parser reads.
 //
 // Input: 4 header bytes, then the stream.
 //   h[0] bit 0: unauthenticated limits (kUnauthenticatedMaxArgs/-BulkLen)
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "protocol/resp_parser.h"
+#include "protocol/resp_peek.h"
 
 namespace {
 
@@ -165,6 +167,30 @@ void Compare(const Outcome& whole, const Outcome& split) {
   for (size_t i = 0; i < k; ++i) FUZZ_CHECK(whole.events[i] == split.events[i]);
 }
 
+// PeekRequests over the whole input (libFuzzer's exact-size buffer, so a read past its end is
+// an AddressSanitizer report) against the parser's events for it: each request it reports is
+// the parser's next command, same first two arguments, same end. Only a limit may make the
+// parser refuse one of them, and then nothing after it is compared.
+void CheckPeek(std::string_view data, const Outcome& whole, bool default_limits) {
+  std::vector<hashkv::PeekedRequest> peeked(64);
+  peeked.resize(hashkv::PeekRequests(data, peeked));
+  size_t end = 0;
+  for (size_t i = 0; i < peeked.size(); ++i) {
+    FUZZ_CHECK(i < whole.events.size());
+    const Event& event = whole.events[i];
+    if (event.result == RespParser::Result::kError) {
+      FUZZ_CHECK(!default_limits);
+      return;
+    }
+    FUZZ_CHECK(event.result == RespParser::Result::kCommand);
+    const std::vector<std::string>& args = event.args;
+    FUZZ_CHECK(peeked[i].key == (args.size() > 1 ? std::string_view(args[1]) : ""));
+    FUZZ_CHECK(peeked[i].field == (args.size() > 2 ? std::string_view(args[2]) : ""));
+    end += event.consumed;
+    FUZZ_CHECK(peeked[i].end == end);
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
@@ -180,6 +206,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   const size_t n = data.size();
 
   const Outcome whole = Run(data, {n}, limits);
+  CheckPeek(data, whole, (bytes[0] & 3) == 0);
 
   // One split at a fuzzer-chosen point.
   const size_t point = n == 0 ? 0 : (static_cast<size_t>(seed) * 131 + bytes[1]) % (n + 1);
