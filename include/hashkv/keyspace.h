@@ -46,7 +46,9 @@ class Database {
   // Starts the memory loads that looking these up will wait on, all keys' loads of one kind
   // before the next kind (index, slot, value, the field's index and slot in a big hash), so the
   // cache misses of different lookups overlap instead of following one another. A hint only: it
-  // changes nothing that any lookup returns, expires nothing and touches nothing.
+  // changes nothing that any lookup returns, expires nothing and touches nothing. Takes the first
+  // kMaxPrefetch of `batch`.
+  static constexpr size_t kMaxPrefetch = 16;
   void Prefetch(std::span<const PrefetchKey> batch) const;
   // Whether Prefetch pays for a batch that starts with `first_key`: the database is too big for
   // the caches, or that key holds a hash that is.

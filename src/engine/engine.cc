@@ -158,7 +158,7 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
 }
 
 // Up to this many requests are prefetched together: a -P 16 pipeline's worth.
-constexpr size_t kPrefetchBatch = 16;
+constexpr size_t kPrefetchBatch = Database::kMaxPrefetch;
 
 size_t Engine::PrefetchAhead(const Session& session, std::string_view input) const {
   std::array<PeekedRequest, kPrefetchBatch> peeked;

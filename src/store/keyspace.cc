@@ -2,6 +2,8 @@
 // active expiry.
 #include "hashkv/keyspace.h"
 
+#include <algorithm>
+#include <array>
 #include <cassert>
 #include <set>
 #include <utility>
@@ -115,20 +117,24 @@ bool Database::PrefetchPays(std::string_view first_key) const {
 }
 
 void Database::Prefetch(std::span<const PrefetchKey> batch) const {
+  batch = batch.first(std::min(batch.size(), kMaxPrefetch));
   const KeyTable& keys = impl_->keys;
+  std::array<const Entry*, kMaxPrefetch> entries{};
   if (keys.PrefetchPays()) {
+    std::array<KeyTable::Candidates, kMaxPrefetch> positions{};
     for (const PrefetchKey& k : batch) keys.PrefetchIndex(k.key);
-    for (const PrefetchKey& k : batch) keys.PrefetchSlot(k.key);
+    for (size_t i = 0; i < batch.size(); ++i) positions[i] = keys.PrefetchSlot(batch[i].key);
+    for (size_t i = 0; i < batch.size(); ++i) entries[i] = keys.PeekAt(positions[i], batch[i].key);
+  } else {
+    for (size_t i = 0; i < batch.size(); ++i) entries[i] = keys.Peek(batch[i].key);
   }
   bool tables = false;
-  for (const PrefetchKey& k : batch) {
-    const Entry* entry = keys.Peek(k.key);
-    if (entry != nullptr) tables |= entry->value.PrefetchIndex(k.field);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (entries[i] != nullptr) tables |= entries[i]->value.PrefetchIndex(batch[i].field);
   }
   if (!tables) return;
-  for (const PrefetchKey& k : batch) {
-    const Entry* entry = keys.Peek(k.key);
-    if (entry != nullptr) entry->value.PrefetchSlot(k.field);
+  for (size_t i = 0; i < batch.size(); ++i) {
+    if (entries[i] != nullptr) entries[i]->value.PrefetchSlot(batch[i].field);
   }
 }
 

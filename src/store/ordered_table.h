@@ -121,9 +121,27 @@ class OrderedTable {
   }
   // Stage 1: the index's control bytes and slot for `key`. Needs PrefetchPays().
   void PrefetchIndex(std::string_view key) const { index_->set.prefetch(key); }
-  // Stage 2, once stage 1 has landed: the slot the index points at, for writing. Needs
-  // PrefetchPays().
-  void PrefetchSlot(std::string_view key) const { index_->set.find(SlotPrefetch{key}); }
+  // Where the index may hold a key: the first two positions a probe met whose hash bits match
+  // (a full index often has one false match besides the key's own); kNpos for none.
+  struct Candidates {
+    size_t pos[2] = {kNpos, kNpos};
+  };
+  // Stage 2, once stage 1 has landed: the slots the index points at, for writing; returns their
+  // positions for PeekAt. Needs PrefetchPays().
+  Candidates PrefetchSlot(std::string_view key) const {
+    Candidates candidates;
+    index_->set.find(SlotPrefetch{key, &candidates});
+    return candidates;
+  }
+  // Stage 3: the value of `key` if it is at one of the candidates.
+  const V* PeekAt(const Candidates& candidates, std::string_view key) const {
+    for (size_t pos : candidates.pos) {
+      if (pos < slots_.size() && !IsDead(slots_[pos]) && slots_[pos].key == key) {
+        return &slots_[pos].value;
+      }
+    }
+    return nullptr;
+  }
   // A lookup that leaves the remembered position alone, for the stages that follow; only in an
   // indexed table (an unindexed one is small), else nullptr.
   const V* Peek(std::string_view key) const {
@@ -265,9 +283,11 @@ class OrderedTable {
     uint64_t seq;  // kDead set on tombstones.
   };
 
-  // A probe of the index that fetches each slot it would compare and compares none.
+  // A probe of the index that fetches each slot it would compare, compares none, and keeps the
+  // first two positions it met.
   struct SlotPrefetch {
     std::string_view key;
+    Candidates* candidates;
   };
 
   // Heap-allocated and never moved, so the functors' pointer to it stays valid while the table
@@ -289,11 +309,17 @@ class OrderedTable {
         return (*index->slots)[pos].key == key;
       }
       bool operator()(std::string_view key, uint32_t pos) const { return (*this)(pos, key); }
-      bool operator()(const SlotPrefetch&, uint32_t pos) const {
+      bool operator()(const SlotPrefetch& probe, uint32_t pos) const {
         // A slot may straddle two cache lines; the command that follows writes it.
         const char* slot = reinterpret_cast<const char*>(&(*index->slots)[pos]);
         __builtin_prefetch(slot, 1);
         __builtin_prefetch(slot + sizeof(Slot) - 1, 1);
+        size_t* pos_out = probe.candidates->pos;
+        if (pos_out[0] == kNpos) {
+          pos_out[0] = pos;
+        } else if (pos_out[1] == kNpos) {
+          pos_out[1] = pos;
+        }
         return false;
       }
       bool operator()(uint32_t pos, const SlotPrefetch& probe) const { return (*this)(probe, pos); }

@@ -30,11 +30,22 @@ TEST(OrderedTablePrefetchTest, PaysOnlyForABigIndexAndChangesNoLookup) {
   ASSERT_TRUE(table.PrefetchPays());
   for (std::string_view key : {"key:7", "key:29999", "absent", ""}) {
     table.PrefetchIndex(key);
-    table.PrefetchSlot(key);
-    const std::string* peeked = table.Peek(key);
-    const std::string* found = table.Find(key);
-    EXPECT_EQ(peeked, found) << key;
+    EXPECT_EQ(table.Peek(key), table.Find(key)) << key;
   }
+  // The slot stage's candidates lead to the key's own value or to nothing, never to another's;
+  // to nothing only when the probe met two other keys with matching hash bits first.
+  int found = 0;
+  for (int i = 0; i < kBig; ++i) {
+    const std::string key = Key(i);
+    const std::string* peeked = table.PeekAt(table.PrefetchSlot(key), key);
+    if (peeked == nullptr) continue;
+    ASSERT_EQ(peeked, table.Find(key)) << key;
+    ++found;
+  }
+  EXPECT_GT(found, kBig * 99 / 100);
+  EXPECT_EQ(table.PeekAt(table.PrefetchSlot("absent"), "absent"), nullptr);
+  EXPECT_EQ(table.PeekAt(table.PrefetchSlot("key:7"), "key:8"), nullptr);
+  EXPECT_EQ(table.PeekAt({}, "key:7"), nullptr);
   EXPECT_EQ(*table.Peek("key:29999"), "29999");
   EXPECT_EQ(table.size(), static_cast<size_t>(kBig));
 }
