@@ -163,7 +163,9 @@ const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
 
 const CommandSpec* CommandTable::RememberCallee(std::string_view name) const {
   const CommandSpec* spec = Find(name);
-  Callee& c = CalleeEntry(name);
+  // The pair's first way while it is free, else the second, which a newcomer then takes over.
+  const size_t pair = CalleePair(name);
+  Callee& c = callees_[callees_[pair].data == nullptr ? pair : pair + 1];
   if (spec != nullptr && name.size() <= c.bytes.size()) {
     c.data = name.data();
     c.size = name.size();
