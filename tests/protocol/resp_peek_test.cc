@@ -59,7 +59,8 @@ TEST(RespPeekTest, StopsAtAnIncompleteRequest) {
   const std::string a = Request({"HGET", "k", "f"});
   const std::string b = Request({"HGET", "key2", "field2"});
   for (size_t cut = 0; cut < b.size(); ++cut) {
-    std::vector<PeekedRequest> seen = Peek(a + b.substr(0, cut));
+    const std::string input = a + b.substr(0, cut);  // outlives the views Peek returns
+    std::vector<PeekedRequest> seen = Peek(input);
     ASSERT_EQ(seen.size(), 1u) << "cut at " << cut;
     EXPECT_EQ(seen[0].key, "k");
   }

@@ -83,9 +83,14 @@ TEST(DatabasePrefetchTest, ChangesNothingALookupSees) {
   db.SetExpire(Key(3), kNow - 1);  // expired, not yet reaped
   const size_t size = db.size();
 
+  // The batch holds views: the strings they see must outlive it.
+  const std::string k1 = Key(1);
+  const std::string k2 = Key(2);
+  const std::string k3 = Key(3);
+  const std::string f5 = Key(5);
   const std::vector<Database::PrefetchKey> batch = {
-      {Key(1), "f"}, {Key(3), "f"}, {"absent", "f"}, {"big", Key(5)}, {"big", "no"},
-      {"big", ""},   {Key(2), ""},  {"", ""},        {Key(1), "f"},  // twice in one batch
+      {k1, "f"},   {k3, "f"}, {"absent", "f"}, {"big", f5}, {"big", "no"},
+      {"big", ""}, {k2, ""},  {"", ""},        {k1, "f"},  // twice in one batch
   };
   ASSERT_TRUE(db.PrefetchPays(batch.front().key));
   db.Prefetch(batch);
