@@ -161,9 +161,15 @@ class Engine {
   bool MemoryAllows(const Session& session, const CommandSpec& spec, const CommandSpec* parent,
                     std::string* error);
   uint64_t UsedMemoryForLimit();
-  // observer.cc: per-command statistics, slowlog and MONITOR feed after a top-level command.
+  // observer.cc: per-command statistics, slowlog and MONITOR feed after a top-level command
+  // that ran for `us` microseconds.
   void AfterCommand(Session& session, const CommandSpec& spec, const CommandSpec* parent,
-                    std::span<const Arg> argv, std::chrono::steady_clock::duration took);
+                    std::span<const Arg> argv, int64_t us);
+  // Call, timed from `start_us` (a WallUs() reading).
+  void CallFrom(Session& session, const CommandSpec& spec, const CommandSpec* parent,
+                std::span<const Arg> argv, RespWriter& writer, int64_t start_us);
+  // The wall clock in unix microseconds, whatever a test did to the server's (NowUs()).
+  static int64_t WallUs();
 
   Config config_;
   // Before everything initialised from the clock (NowMs() reads it).

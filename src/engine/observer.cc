@@ -255,9 +255,8 @@ void Engine::CountRejected(const CommandSpec* spec, const CommandSpec* parent,
 }
 
 void Engine::AfterCommand(Session& session, const CommandSpec& spec, const CommandSpec* parent,
-                          std::span<const Arg> argv, std::chrono::steady_clock::duration took) {
+                          std::span<const Arg> argv, int64_t us) {
   Observer& obs = *observer_;
-  const int64_t us = std::chrono::duration_cast<std::chrono::microseconds>(took).count();
   CommandStats& st = obs.StatsFor(spec, parent);
   ++st.calls;
   st.usec += static_cast<uint64_t>(us);
