@@ -168,8 +168,10 @@ class Engine {
   // Call, timed from `start_us` (a WallUs() reading).
   void CallFrom(Session& session, const CommandSpec& spec, const CommandSpec* parent,
                 std::span<const Arg> argv, RespWriter& writer, int64_t start_us);
-  // The wall clock in unix microseconds, whatever a test did to the server's (NowUs()).
+  // The wall clock in unix microseconds, whatever a test did to the server's (NowUs()), and the
+  // server's clock at a reading of it.
   static int64_t WallUs();
+  int64_t ServerUs(int64_t wall_us) const;
 
   Config config_;
   // Before everything initialised from the clock (NowMs() reads it).

@@ -66,10 +66,11 @@ int64_t Engine::WallUs() {
       .count();
 }
 
-int64_t Engine::NowUs() const {
-  const int64_t real_us = WallUs();
-  return controls_->clock_overridden() ? controls_->NowUs(real_us) : real_us;
+int64_t Engine::ServerUs(int64_t wall_us) const {
+  return controls_->clock_overridden() ? controls_->NowUs(wall_us) : wall_us;
 }
+
+int64_t Engine::NowUs() const { return ServerUs(WallUs()); }
 
 std::unique_ptr<Session> Engine::NewSession(std::string addr, std::string laddr) {
   auto session = std::make_unique<Session>(*this, next_client_id_++, std::move(addr),
@@ -224,7 +225,7 @@ void Engine::Dispatch(Session& session, std::span<const Arg> argv, RespWriter& w
   // One reading for the command's clock snapshot and the start of its timing, as Redis's call()
   // takes one ustime() for both: clock reads are a visible share of a pipelined command's cost.
   const int64_t start_us = WallUs();
-  command_time_ms_ = (controls_->clock_overridden() ? controls_->NowUs(start_us) : start_us) / 1000;
+  command_time_ms_ = ServerUs(start_us) / 1000;
   session.last_interaction_ms = command_time_ms_;
   if (controls_->logging()) RecordIfLogging(session, spec, argv);
   // Redis's processCommand order: existence and arity, protected commands, authentication,

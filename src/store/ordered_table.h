@@ -142,7 +142,7 @@ class OrderedTable {
     }
     return nullptr;
   }
-  // A lookup that leaves the remembered position alone, for the stages that follow; only in an
+  // A lookup that leaves the remembered position alone, for Database::Prefetch; only in an
   // indexed table (an unindexed one is small), else nullptr.
   const V* Peek(std::string_view key) const {
     if (index_ == nullptr) return nullptr;
