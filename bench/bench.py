@@ -403,15 +403,20 @@ def measure_throughput(wls, hashkv, redis, rounds, hgetset_via, workdir, quick, 
     return results
 
 
+def raw_row(workload, srv, rnd, wl, m):
+    """One run as a row of the per-round CSV."""
+    return {"workload": workload, "server": srv.name, "round": rnd, "clients": CLIENTS,
+            "pipeline": wl.pipeline, "requests": wl.requests,
+            **{k: round(v, 3) for k, v in m.items()}}
+
+
 def run_rounds(wl, servers, commands, rounds, raw, first_round=0):
     samples = {s.name: [] for s in servers}
     for rnd in range(first_round, first_round + rounds):
         for srv in servers:
             m = run_benchmark(srv, wl, commands[srv.name])
             samples[srv.name].append(m)
-            raw.append({"workload": wl.name, "server": srv.name, "round": rnd + 1,
-                        "clients": CLIENTS, "pipeline": wl.pipeline, "requests": wl.requests,
-                        **{k: round(v, 3) for k, v in m.items()}})
+            raw.append(raw_row(wl.name, srv, rnd + 1, wl, m))
     return summarize(samples)
 
 
@@ -441,9 +446,7 @@ def measure_hgetset_cost(wls, servers, hgetset_via, workdir, pairs, raw):
                     command = wl.command if srv.name == "hashkv" else redis_command(wl, hgetset_via)
                     m = run_benchmark(srv, wl, command)
                     cpu[srv.name, wl.name].append(m["cpu_ns_per_req"])
-                    raw.append({"workload": f"{wl.name}_same_data", "server": srv.name,
-                                "round": pair + 1, "clients": CLIENTS, "pipeline": wl.pipeline,
-                                "requests": wl.requests, **{k: round(v, 3) for k, v in m.items()}})
+                    raw.append(raw_row(f"{wl.name}_same_data", srv, pair + 1, wl, m))
         out[p] = {}
         for srv in servers:
             hs, gs = cpu[srv.name, hset.name], cpu[srv.name, hgetset.name]

@@ -52,9 +52,8 @@ class HashValue {
     table_->PrefetchIndex(field);
     return true;
   }
-  void PrefetchSlot(std::string_view field) const {
-    if (table_ != nullptr && !field.empty() && table_->PrefetchPays()) table_->PrefetchSlot(field);
-  }
+  // Only after PrefetchIndex(field) returned true.
+  void PrefetchSlot(std::string_view field) const { table_->PrefetchSlot(field); }
   bool is_big_table() const { return table_ != nullptr && table_->PrefetchPays(); }
 
   std::optional<std::string_view> Get(std::string_view field) const;

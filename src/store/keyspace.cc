@@ -120,6 +120,7 @@ void Database::Prefetch(std::span<const PrefetchKey> batch) const {
   batch = batch.first(std::min(batch.size(), kMaxPrefetch));
   const KeyTable& keys = impl_->keys;
   std::array<const Entry*, kMaxPrefetch> entries{};
+  std::array<std::string_view, kMaxPrefetch> batch_fields;
   if (keys.PrefetchPays()) {
     std::array<KeyTable::Candidates, kMaxPrefetch> positions{};
     for (const PrefetchKey& k : batch) keys.PrefetchIndex(k.key);
@@ -128,14 +129,15 @@ void Database::Prefetch(std::span<const PrefetchKey> batch) const {
   } else {
     for (size_t i = 0; i < batch.size(); ++i) entries[i] = keys.Peek(batch[i].key);
   }
-  bool tables = false;
+  // The entries whose big hash gets a second stage; the others are done.
+  size_t tables = 0;
   for (size_t i = 0; i < batch.size(); ++i) {
-    if (entries[i] != nullptr) tables |= entries[i]->value.PrefetchIndex(batch[i].field);
+    if (entries[i] != nullptr && entries[i]->value.PrefetchIndex(batch[i].field)) {
+      entries[tables] = entries[i];
+      batch_fields[tables++] = batch[i].field;
+    }
   }
-  if (!tables) return;
-  for (size_t i = 0; i < batch.size(); ++i) {
-    if (entries[i] != nullptr) entries[i]->value.PrefetchSlot(batch[i].field);
-  }
+  for (size_t i = 0; i < tables; ++i) entries[i]->value.PrefetchSlot(batch_fields[i]);
 }
 
 const HashValue* Database::Peek(std::string_view key) const {
