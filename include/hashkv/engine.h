@@ -144,9 +144,10 @@ class Engine {
   // and `error` becomes EXECABORT's.
   void RejectInTransaction(Session& session, std::span<const Arg> argv, std::string* error);
   void DropReplyIfSilenced(Session& session, std::string& out, size_t reply_start);
-  // Prefetches the keys of the requests at the front of `input` (Database::Prefetch) and returns
-  // how many it covered; 0 when that is not worth trying again for the rest of `input`.
-  size_t PrefetchAhead(const Session& session, std::string_view input) const;
+  // Peeks at the requests at the front of `input` into peeked_ (PeekRequests), prefetches their
+  // keys when that pays (Database::Prefetch) and returns how many it saw; 0 when peeking is not
+  // worth trying again for the rest of `input`.
+  size_t PeekAhead(const Session& session, std::string_view input);
   // observer.cc: false with Redis's error line for DEBUG while enable-debug-command forbids
   // it, and for keyspace commands from a MONITOR client.
   bool ObserverAllows(const Session& session, const CommandSpec& spec, std::string* error) const;
@@ -188,6 +189,8 @@ class Engine {
   std::unique_ptr<Sessions> sessions_;
   std::unique_ptr<Observer> observer_;
   std::unique_ptr<WatchRegistry> watches_;
+  struct Peeked;  // PeekAhead's requests, kept across Feed's loop (Feed is not reentrant)
+  std::unique_ptr<Peeked> peeked_;
   std::function<int64_t(int64_t)> maxclients_hook_;
   // memory.cc: the last used-memory sample and when the next may be taken (steady clock ticks),
   // for when used memory is not counted but read from the allocator.

@@ -45,6 +45,15 @@ struct Engine::Sessions {
   std::map<uint64_t, Session*> by_id;  // ordered by id: connection order, as CLIENT LIST
 };
 
+// Up to this many requests are peeked at together: a -P 16 pipeline's worth, all prefetched.
+constexpr size_t kPeekBatch = Database::kMaxPrefetch;
+
+struct Engine::Peeked {
+  std::array<PeekedRequest, kPeekBatch> requests;
+  // Room for 16 HSETs of 7 field-value pairs; a batch stops at a request that does not fit.
+  std::array<std::string_view, 256> args;
+};
+
 Engine::Engine(Config config)
     : config_(std::move(config)),
       controls_(std::make_unique<TestControls>()),
@@ -54,7 +63,8 @@ Engine::Engine(Config config)
       run_id_(RandomRunId()),
       sessions_(std::make_unique<Sessions>()),
       observer_(std::make_unique<Observer>()),
-      watches_(std::make_unique<WatchRegistry>()) {
+      watches_(std::make_unique<WatchRegistry>()),
+      peeked_(std::make_unique<Peeked>()) {
   controls_->set_logging(config_.enable_test_controls);
 }
 
@@ -105,12 +115,18 @@ size_t Engine::session_count() const { return sessions_->by_id.size(); }
 FeedResult Engine::Feed(Session& session, std::string_view input, std::string& out,
                         size_t out_limit) {
   FeedResult result;
-  bool prefetch = true;
-  size_t prefetched = 0;  // requests at the front of the rest of `input` whose keys were prefetched
+  bool peek = true;
+  // peeked_->requests[next, seen) are the requests at the front of the rest of `input`; their
+  // ends count from `base`.
+  size_t seen = 0;
+  size_t next = 0;
+  size_t base = 0;
   while (result.consumed < input.size()) {
-    if (prefetch && prefetched == 0) {
-      prefetched = PrefetchAhead(session, input.substr(result.consumed));
-      prefetch = prefetched != 0;
+    if (peek && next == seen) {
+      seen = PeekAhead(session, input.substr(result.consumed));
+      next = 0;
+      base = result.consumed;
+      peek = seen != 0;
     }
     if (out.size() >= out_limit) {
       // A pipeline of small requests for big replies would otherwise pile up replies without
@@ -119,26 +135,37 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
       return result;
     }
     RespParser& parser = session.parser;
-    RespParser::Result r = parser.Parse(input.substr(result.consumed));
-    if (r == RespParser::Result::kNeedMore) break;
-    if (r == RespParser::Result::kError) {
-      std::string line = "ERR ";
-      line.append(parser.error());
-      RespWriter(out, session.resp).Error(line);
-      CountErrorReply(line);
-      result.close = true;
-      result.protocol_error = parser.error();
-      return result;
+    std::span<const Arg> argv;
+    size_t consumed = 0;
+    const PeekedRequest* peeked = next < seen ? &peeked_->requests[next++] : nullptr;
+    // The parser's limits are checked here, request by request, not when the batch was peeked
+    // at: a command before this one (AUTH, CONFIG SET) may have changed them.
+    if (peeked != nullptr && parser.TakesPlain(peeked->args.size(), peeked->longest)) {
+      argv = peeked->args;
+      consumed = base + peeked->end - result.consumed;
+    } else {
+      RespParser::Result r = parser.Parse(input.substr(result.consumed));
+      if (r == RespParser::Result::kNeedMore) break;
+      if (r == RespParser::Result::kError) {
+        std::string line = "ERR ";
+        line.append(parser.error());
+        RespWriter(out, session.resp).Error(line);
+        CountErrorReply(line);
+        result.close = true;
+        result.protocol_error = parser.error();
+        return result;
+      }
+      consumed = parser.consumed();
+      if (r == RespParser::Result::kCommand) argv = parser.args();
     }
-    size_t consumed = parser.consumed();
-    if (r == RespParser::Result::kCommand) {
+    if (!argv.empty()) {
       const size_t reply_start = out.size();
       RespWriter writer(out, session.resp);
       // Redis does not count the first 16 KB of a reply (its client's static buffer) against the
       // limit, so even a 1-byte hard limit lets small replies through.
       const uint64_t hard = OutputLimitFor(config_, session).hard_bytes;
       writer.set_limit(hard != 0 ? static_cast<size_t>(hard) + 16 * 1024 : kMaxReplyBytes);
-      Dispatch(session, parser.args(), writer);
+      Dispatch(session, argv, writer);
       if (writer.overflowed()) {
         result.consumed += consumed;
         result.close = true;
@@ -150,7 +177,6 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
       }
     }
     result.consumed += consumed;
-    if (prefetched > 0) --prefetched;
     if (session.close_after_reply) {
       result.close = true;
       return result;
@@ -163,19 +189,16 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
   return result;
 }
 
-// Up to this many requests are prefetched together: a -P 16 pipeline's worth.
-constexpr size_t kPrefetchBatch = Database::kMaxPrefetch;
-
-size_t Engine::PrefetchAhead(const Session& session, std::string_view input) const {
-  std::array<PeekedRequest, kPrefetchBatch> peeked;
-  // A lone request gains nothing: its lookups would wait just the same a moment later. The first
-  // two tell whether the rest are worth peeking at.
-  if (PeekRequests(input, std::span(peeked.data(), 2)) < 2) return 0;
+size_t Engine::PeekAhead(const Session& session, std::string_view input) {
+  Peeked& peeked = *peeked_;
+  const size_t n = PeekRequests(input, peeked.requests, peeked.args);
+  // A lone request gains nothing from a prefetch: its lookups would wait just the same a moment
+  // later.
+  if (n < 2) return n;
   const Database& db = keyspace_.db(session.db);
-  if (!db.PrefetchPays(peeked[0].key)) return 0;
-  const size_t n = 2 + PeekRequests(input.substr(peeked[1].end), std::span(peeked).subspan(2));
-  std::array<Database::PrefetchKey, kPrefetchBatch> keys;
-  for (size_t i = 0; i < n; ++i) keys[i] = {peeked[i].key, peeked[i].field};
+  if (!db.PrefetchPays(peeked.requests[0].key())) return n;
+  std::array<Database::PrefetchKey, kPeekBatch> keys;
+  for (size_t i = 0; i < n; ++i) keys[i] = {peeked.requests[i].key(), peeked.requests[i].field()};
   db.Prefetch(std::span(keys.data(), n));
   return n;
 }

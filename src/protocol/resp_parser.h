@@ -53,6 +53,18 @@ class RespParser {
   // Forget progress on the current request (the caller dropped its bytes) and any error.
   void Reset();
 
+  // True when Parse() would return a complete plain-form request (see PeekRequests) of `argc`
+  // arguments, none longer than `longest`, as kCommand with those arguments: the parser is
+  // between requests and the request is within its limits. The caller may then run the request
+  // from its own views of it and drop its bytes without calling Parse().
+  bool TakesPlain(size_t argc, int64_t longest) const {
+    const auto count = static_cast<int64_t>(argc);
+    return type_ == RequestType::kUnknown && !failed_ && count <= limits_.max_multibulk_len &&
+           longest <= limits_.proto_max_bulk_len &&
+           (!limits_.unauthenticated ||
+            (count <= kUnauthenticatedMaxArgs && longest <= kUnauthenticatedMaxBulkLen));
+  }
+
   void set_limits(const RespLimits& limits) { limits_ = limits; }
   const RespLimits& limits() const { return limits_; }
 

@@ -169,23 +169,32 @@ void Compare(const Outcome& whole, const Outcome& split) {
 
 // PeekRequests over the whole input (libFuzzer's exact-size buffer, so a read past its end is
 // an AddressSanitizer report) against the parser's events for it: each request it reports is
-// the parser's next command, same first two arguments, same end. Only a limit may make the
-// parser refuse one of them, and then nothing after it is compared.
-void CheckPeek(std::string_view data, const Outcome& whole, bool default_limits) {
+// the parser's next command, with the same arguments and the same end, exactly when the
+// parser's limits take it (RespParser::TakesPlain, what Engine::Feed runs a peeked request
+// on); when they do not, the parser refuses it, and nothing after it is compared.
+void CheckPeek(std::string_view data, const Outcome& whole, const RespLimits& limits) {
   std::vector<hashkv::PeekedRequest> peeked(64);
-  peeked.resize(hashkv::PeekRequests(data, peeked));
+  std::vector<std::string_view> arg_room(512);
+  peeked.resize(hashkv::PeekRequests(data, peeked, arg_room));
+  const RespParser between_requests(limits);
   size_t end = 0;
   for (size_t i = 0; i < peeked.size(); ++i) {
     FUZZ_CHECK(i < whole.events.size());
     const Event& event = whole.events[i];
+    const bool takes = between_requests.TakesPlain(peeked[i].args.size(), peeked[i].longest);
     if (event.result == RespParser::Result::kError) {
-      FUZZ_CHECK(!default_limits);
+      FUZZ_CHECK(!takes);
       return;
     }
+    FUZZ_CHECK(takes);
     FUZZ_CHECK(event.result == RespParser::Result::kCommand);
-    const std::vector<std::string>& args = event.args;
-    FUZZ_CHECK(peeked[i].key == (args.size() > 1 ? std::string_view(args[1]) : ""));
-    FUZZ_CHECK(peeked[i].field == (args.size() > 2 ? std::string_view(args[2]) : ""));
+    FUZZ_CHECK(peeked[i].args.size() == event.args.size());
+    int64_t longest = 0;
+    for (size_t a = 0; a < event.args.size(); ++a) {
+      FUZZ_CHECK(peeked[i].args[a] == event.args[a]);
+      longest = std::max(longest, static_cast<int64_t>(event.args[a].size()));
+    }
+    FUZZ_CHECK(peeked[i].longest == longest);
     end += event.consumed;
     FUZZ_CHECK(peeked[i].end == end);
   }
@@ -206,7 +215,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* bytes, size_t size) {
   const size_t n = data.size();
 
   const Outcome whole = Run(data, {n}, limits);
-  CheckPeek(data, whole, (bytes[0] & 3) == 0);
+  CheckPeek(data, whole, limits);
 
   // One split at a fuzzer-chosen point.
   const size_t point = n == 0 ? 0 : (static_cast<size_t>(seed) * 131 + bytes[1]) % (n + 1);

@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <array>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,30 +22,42 @@ std::string Request(const std::vector<std::string>& args) {
   return out;
 }
 
-std::vector<PeekedRequest> Peek(std::string_view input, size_t room = 16) {
+// The arguments' room outlives the views Peek returns.
+std::vector<PeekedRequest> Peek(std::string_view input, size_t room = 16, size_t arg_room = 256) {
+  static std::vector<std::string_view> args;
+  args.assign(arg_room, {});
   std::vector<PeekedRequest> out(room);
-  out.resize(PeekRequests(input, out));
+  out.resize(PeekRequests(input, out, args));
   return out;
 }
 
-TEST(RespPeekTest, SeesKeyAndFieldOfEachRequestInOrder) {
-  const std::string a = Request({"HSET", "h:1", "f:1", "v"});
+std::vector<std::string> Strings(std::span<const std::string_view> args) {
+  return {args.begin(), args.end()};
+}
+
+TEST(RespPeekTest, SeesTheArgumentsOfEachRequestInOrder) {
+  const std::string a = Request({"HSET", "h:1", "f:1", "value"});
   const std::string b = Request({"HGETALL", "h:2"});
   const std::string c = Request({"PING"});
   const std::string input = a + b + c;
   std::vector<PeekedRequest> seen = Peek(input);
   ASSERT_EQ(seen.size(), 3u);
-  EXPECT_EQ(seen[0].key, "h:1");
-  EXPECT_EQ(seen[0].field, "f:1");
+  EXPECT_EQ(Strings(seen[0].args), (std::vector<std::string>{"HSET", "h:1", "f:1", "value"}));
+  EXPECT_EQ(seen[0].key(), "h:1");
+  EXPECT_EQ(seen[0].field(), "f:1");
+  EXPECT_EQ(seen[0].longest, 5);
   EXPECT_EQ(seen[0].end, a.size());
-  EXPECT_EQ(seen[1].key, "h:2");
-  EXPECT_EQ(seen[1].field, "");
+  EXPECT_EQ(Strings(seen[1].args), (std::vector<std::string>{"HGETALL", "h:2"}));
+  EXPECT_EQ(seen[1].key(), "h:2");
+  EXPECT_EQ(seen[1].field(), "");
+  EXPECT_EQ(seen[1].longest, 7);
   EXPECT_EQ(seen[1].end, a.size() + b.size());
-  EXPECT_EQ(seen[2].key, "");
-  EXPECT_EQ(seen[2].field, "");
+  EXPECT_EQ(Strings(seen[2].args), (std::vector<std::string>{"PING"}));
+  EXPECT_EQ(seen[2].key(), "");
+  EXPECT_EQ(seen[2].field(), "");
   EXPECT_EQ(seen[2].end, input.size());
   // Views into the input, not copies.
-  EXPECT_EQ(seen[0].key.data(), input.data() + a.find("h:1"));
+  EXPECT_EQ(seen[0].key().data(), input.data() + a.find("h:1"));
 }
 
 TEST(RespPeekTest, StopsWhereTheOutputIsFull) {
@@ -51,7 +65,7 @@ TEST(RespPeekTest, StopsWhereTheOutputIsFull) {
   for (int i = 0; i < 5; ++i) input += Request({"HGET", "k" + std::to_string(i), "f"});
   std::vector<PeekedRequest> seen = Peek(input, 3);
   ASSERT_EQ(seen.size(), 3u);
-  EXPECT_EQ(seen[2].key, "k2");
+  EXPECT_EQ(seen[2].key(), "k2");
   EXPECT_EQ(Peek(input, 0).size(), 0u);
 }
 
@@ -62,7 +76,7 @@ TEST(RespPeekTest, StopsAtAnIncompleteRequest) {
     const std::string input = a + b.substr(0, cut);  // outlives the views Peek returns
     std::vector<PeekedRequest> seen = Peek(input);
     ASSERT_EQ(seen.size(), 1u) << "cut at " << cut;
-    EXPECT_EQ(seen[0].key, "k");
+    EXPECT_EQ(seen[0].key(), "k");
   }
   EXPECT_EQ(Peek(a + b).size(), 2u);
 }
@@ -87,14 +101,14 @@ TEST(RespPeekTest, StopsAtWhatIsNotAPlainMultibulkRequest) {
   }
 }
 
-TEST(RespPeekTest, StopsAtARequestWithTooManyArguments) {
-  std::vector<std::string> args = {"HSET", "h"};
-  while (args.size() < kMaxPeekArgs) args.push_back("x");
-  const std::string most = Request(args);
-  args.push_back("y");
-  const std::string over = Request(args);
-  EXPECT_EQ(Peek(most + most).size(), 2u);
-  EXPECT_EQ(Peek(most + over + most).size(), 1u);
+TEST(RespPeekTest, StopsAtARequestWhoseArgumentsDoNotFit) {
+  const std::string four = Request({"HSET", "h", "f", "v"});
+  const std::string three = Request({"HGET", "h", "f"});
+  EXPECT_EQ(Peek(four + four, 16, 8).size(), 2u);
+  EXPECT_EQ(Peek(four + four + three, 16, 10).size(), 2u);
+  EXPECT_EQ(Peek(four + three + four, 16, 10).size(), 2u);
+  EXPECT_EQ(Peek(four + three + four, 16, 11).size(), 3u);
+  EXPECT_EQ(Peek(four, 16, 3).size(), 0u);
 }
 
 TEST(RespPeekTest, AgreesWithTheParserOnEveryRequestItSees) {
@@ -110,12 +124,53 @@ TEST(RespPeekTest, AgreesWithTheParserOnEveryRequestItSees) {
   size_t offset = 0;
   for (const PeekedRequest& request : seen) {
     ASSERT_EQ(parser.Parse(std::string_view(input).substr(offset)), RespParser::Result::kCommand);
-    const std::vector<std::string_view>& args = parser.args();
-    EXPECT_EQ(request.key, args.size() > 1 ? args[1] : std::string_view());
-    EXPECT_EQ(request.field, args.size() > 2 ? args[2] : std::string_view());
+    EXPECT_EQ(Strings(request.args), Strings(parser.args()));
+    int64_t longest = 0;
+    for (std::string_view a : parser.args()) longest = std::max(longest, int64_t(a.size()));
+    EXPECT_EQ(request.longest, longest);
     offset += parser.consumed();
     EXPECT_EQ(request.end, offset);
+    // Between requests, the parser takes each as it is.
+    EXPECT_TRUE(parser.TakesPlain(request.args.size(), request.longest));
   }
+}
+
+TEST(RespPeekTest, TheParserTakesAPeekedRequestOnlyWithinItsLimitsAndBetweenRequests) {
+  const std::string input = Request({"HSET", "h", "f", std::string(100, 'v')});
+  std::vector<PeekedRequest> seen = Peek(input);
+  ASSERT_EQ(seen.size(), 1u);
+  const PeekedRequest& r = seen[0];
+  // Where TakesPlain says no, Parse() refuses the request too: the caller falls back to it.
+  auto parses = [&](const RespLimits& limits) {
+    RespParser parser(limits);
+    const bool takes = parser.TakesPlain(r.args.size(), r.longest);
+    EXPECT_EQ(takes, parser.Parse(input) == RespParser::Result::kCommand);
+    return takes;
+  };
+  EXPECT_TRUE(parses(RespLimits{}));
+  RespLimits limits;
+  limits.proto_max_bulk_len = 100;
+  EXPECT_TRUE(parses(limits));
+  limits.proto_max_bulk_len = 99;
+  EXPECT_FALSE(parses(limits));
+  limits = {};
+  limits.max_multibulk_len = 3;
+  EXPECT_FALSE(parses(limits));
+  limits = {};
+  limits.unauthenticated = true;
+  EXPECT_TRUE(parses(limits));
+  const std::string eleven = Request({"HSET", "h", "a", "1", "b", "2", "c", "3", "d", "4", "e"});
+  RespParser guarded(limits);
+  EXPECT_FALSE(guarded.TakesPlain(11, 4));
+  EXPECT_TRUE(guarded.TakesPlain(10, kUnauthenticatedMaxBulkLen));
+  EXPECT_FALSE(guarded.TakesPlain(10, kUnauthenticatedMaxBulkLen + 1));
+  EXPECT_EQ(guarded.Parse(eleven), RespParser::Result::kError);
+  // Mid-request the parser has progress of its own: Parse() must go on with it.
+  RespParser parser;
+  ASSERT_EQ(parser.Parse(std::string_view(input).substr(0, 10)), RespParser::Result::kNeedMore);
+  EXPECT_FALSE(parser.TakesPlain(r.args.size(), r.longest));
+  ASSERT_EQ(parser.Parse(input), RespParser::Result::kCommand);
+  EXPECT_TRUE(parser.TakesPlain(r.args.size(), r.longest));
 }
 
 }  // namespace
