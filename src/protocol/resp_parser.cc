@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "protocol/resp_header.h"
+#include "protocol/resp_peek.h"
 
 namespace hashkv {
 namespace {
@@ -212,29 +213,24 @@ RespParser::Result RespParser::Parse(std::string_view input) {
 }
 
 bool RespParser::ParseWholeMultibulk(std::string_view input) {
-  const char* data = input.data();
-  const size_t size = input.size();
   int64_t count = 0;
   size_t cr = 0;
-  if (!FastHeader(data, size, 0, '*', &count, &cr) || count <= 0 ||
-      count > limits_.max_multibulk_len ||
-      (limits_.unauthenticated && count > kUnauthenticatedMaxArgs)) {
+  // Room for the arguments the count line announces, checked against the limits and against
+  // what the input could hold (an argument takes at least "$0\r\n\r\n") before any is made, so
+  // a huge count in a small request costs nothing.
+  constexpr size_t kMinArgBytes = 6;
+  if (!FastHeader(input.data(), input.size(), 0, '*', &count, &cr) || count <= 0 ||
+      !WithinLimits(count, 0) ||
+      static_cast<uint64_t>(count) > (input.size() - (cr + 2)) / kMinArgBytes) {
     return false;
   }
-  size_t pos = cr + 2;
-  for (int64_t i = 0; i < count; ++i) {
-    int64_t len = 0;
-    if (!FastHeader(data, size, pos, '$', &len, &cr) || len > limits_.proto_max_bulk_len ||
-        (limits_.unauthenticated && len > kUnauthenticatedMaxBulkLen) ||
-        size - (cr + 2) < static_cast<uint64_t>(len) + 2) {
-      args_.clear();
-      return false;
-    }
-    pos = cr + 2;
-    args_.emplace_back(data + pos, static_cast<size_t>(len));
-    pos += static_cast<size_t>(len) + 2;
+  args_.resize(static_cast<size_t>(count));
+  PeekedRequest request;
+  if (!PeekRequest(input, args_, &request) || !WithinLimits(count, request.longest)) {
+    args_.clear();
+    return false;
   }
-  consumed_ = pos;
+  consumed_ = request.end;
   EndRequest();
   return true;
 }

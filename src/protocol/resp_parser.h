@@ -58,11 +58,8 @@ class RespParser {
   // between requests and the request is within its limits. The caller may then run the request
   // from its own views of it and drop its bytes without calling Parse().
   bool TakesPlain(size_t argc, int64_t longest) const {
-    const auto count = static_cast<int64_t>(argc);
-    return type_ == RequestType::kUnknown && !failed_ && count <= limits_.max_multibulk_len &&
-           longest <= limits_.proto_max_bulk_len &&
-           (!limits_.unauthenticated ||
-            (count <= kUnauthenticatedMaxArgs && longest <= kUnauthenticatedMaxBulkLen));
+    return type_ == RequestType::kUnknown && !failed_ &&
+           WithinLimits(static_cast<int64_t>(argc), longest);
   }
 
   void set_limits(const RespLimits& limits) { limits_ = limits; }
@@ -78,6 +75,12 @@ class RespParser {
     size_t length;
   };
 
+  // A request of `count` arguments, none longer than `longest`, breaks none of the limits.
+  bool WithinLimits(int64_t count, int64_t longest) const {
+    return count <= limits_.max_multibulk_len && longest <= limits_.proto_max_bulk_len &&
+           (!limits_.unauthenticated ||
+            (count <= kUnauthenticatedMaxArgs && longest <= kUnauthenticatedMaxBulkLen));
+  }
   Result ParseMultibulk(std::string_view input);
   // ParseMultibulk's fast path for a complete request at the start of `input` whose header lines
   // are all canonical: true with args_ and consumed_ set as the general path would set them;

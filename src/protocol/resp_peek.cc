@@ -7,40 +7,41 @@
 
 namespace hashkv {
 
-size_t PeekRequests(std::string_view input, std::span<PeekedRequest> out,
-                    std::span<std::string_view> arg_room) {
+bool PeekRequest(std::string_view input, std::span<std::string_view> arg_room, PeekedRequest* out) {
   const char* data = input.data();
   const size_t size = input.size();
+  int64_t count = 0;
+  size_t cr = 0;
+  if (!FastHeader(data, size, 0, '*', &count, &cr) || count < 1 ||
+      static_cast<uint64_t>(count) > arg_room.size()) {
+    return false;
+  }
+  size_t p = cr + 2;
+  int64_t longest = 0;
+  for (size_t i = 0; i < static_cast<size_t>(count); ++i) {
+    int64_t len = 0;
+    if (!FastHeader(data, size, p, '$', &len, &cr) ||
+        size - (cr + 2) < static_cast<uint64_t>(len) + 2) {
+      return false;
+    }
+    p = cr + 2;
+    arg_room[i] = std::string_view(data + p, static_cast<size_t>(len));
+    longest = std::max(longest, len);
+    p += static_cast<size_t>(len) + 2;
+  }
+  *out = {arg_room.first(static_cast<size_t>(count)), longest, p};
+  return true;
+}
+
+size_t PeekRequests(std::string_view input, std::span<PeekedRequest> out,
+                    std::span<std::string_view> arg_room) {
   size_t pos = 0;
-  size_t used = 0;  // of arg_room
   size_t n = 0;
   for (; n < out.size(); ++n) {
-    int64_t count = 0;
-    size_t cr = 0;
-    if (!FastHeader(data, size, pos, '*', &count, &cr) || count < 1 ||
-        static_cast<uint64_t>(count) > arg_room.size() - used) {
-      break;
-    }
-    size_t p = cr + 2;
-    int64_t longest = 0;
-    bool complete = true;
-    for (int64_t i = 0; i < count; ++i) {
-      int64_t len = 0;
-      if (!FastHeader(data, size, p, '$', &len, &cr) ||
-          size - (cr + 2) < static_cast<uint64_t>(len) + 2) {
-        complete = false;
-        break;
-      }
-      p = cr + 2;
-      arg_room[used + static_cast<size_t>(i)] =
-          std::string_view(data + p, static_cast<size_t>(len));
-      longest = std::max(longest, len);
-      p += static_cast<size_t>(len) + 2;
-    }
-    if (!complete) break;
-    out[n] = {arg_room.subspan(used, static_cast<size_t>(count)), longest, p};
-    used += static_cast<size_t>(count);
-    pos = p;
+    if (!PeekRequest(input.substr(pos), arg_room, &out[n])) break;
+    arg_room = arg_room.subspan(out[n].args.size());
+    out[n].end += pos;
+    pos = out[n].end;
   }
   return n;
 }

@@ -19,6 +19,11 @@ struct PeekedRequest {
   std::string_view field() const { return args.size() > 2 ? args[2] : std::string_view(); }
 };
 
+// Reads the plain-form request at the start of `input` (see PeekRequests), its arguments into
+// `arg_room`. False when it is incomplete, not in that form, or has more arguments than
+// `arg_room` holds; `arg_room` may have been written to then.
+bool PeekRequest(std::string_view input, std::span<std::string_view> arg_room, PeekedRequest* out);
+
 // Fills `out` from the requests at the start of `input`, in order, their arguments one after
 // another in `arg_room`, and returns how many. Stops at the first request that is incomplete,
 // inline, not in the plain form clients send ("*N\r\n" with N >= 1, then per argument "$L\r\n",
