@@ -7,12 +7,15 @@
 
 namespace hashkv {
 
-bool PeekRequest(std::string_view input, std::span<std::string_view> arg_room, PeekedRequest* out) {
-  const char* data = input.data();
-  const size_t size = input.size();
+namespace {
+
+// PeekRequest at offset `pos` of the whole input, which keeps `end` an offset into it, inlined in
+// the pipeline's loop.
+inline bool PeekAt(const char* data, size_t size, size_t pos, std::span<std::string_view> arg_room,
+                   PeekedRequest* out) {
   int64_t count = 0;
   size_t cr = 0;
-  if (!FastHeader(data, size, 0, '*', &count, &cr) || count < 1 ||
+  if (!FastHeader(data, size, pos, '*', &count, &cr) || count < 1 ||
       static_cast<uint64_t>(count) > arg_room.size()) {
     return false;
   }
@@ -33,14 +36,19 @@ bool PeekRequest(std::string_view input, std::span<std::string_view> arg_room, P
   return true;
 }
 
+}  // namespace
+
+bool PeekRequest(std::string_view input, std::span<std::string_view> arg_room, PeekedRequest* out) {
+  return PeekAt(input.data(), input.size(), 0, arg_room, out);
+}
+
 size_t PeekRequests(std::string_view input, std::span<PeekedRequest> out,
                     std::span<std::string_view> arg_room) {
   size_t pos = 0;
   size_t n = 0;
   for (; n < out.size(); ++n) {
-    if (!PeekRequest(input.substr(pos), arg_room, &out[n])) break;
+    if (!PeekAt(input.data(), input.size(), pos, arg_room, &out[n])) break;
     arg_room = arg_room.subspan(out[n].args.size());
-    out[n].end += pos;
     pos = out[n].end;
   }
   return n;
