@@ -18,9 +18,10 @@
 namespace hashkv {
 
 class CommandTable;
-class Observer;       // src/engine/observer.h: command stats, slowlog, MONITOR
-class TestControls;   // src/engine/test_controls.h: clock, injected errors, command log
-class WatchRegistry;  // src/engine/transaction.h: WATCHed keys
+class Observer;        // src/engine/observer.h: command stats, slowlog, MONITOR
+class TestControls;    // src/engine/test_controls.h: clock, injected errors, command log
+class WatchRegistry;   // src/engine/transaction.h: WATCHed keys
+struct PeekedRequest;  // src/protocol/resp_peek.h: one request seen ahead of the parser
 
 struct Stats {
   uint64_t total_connections_received = 0;
@@ -145,9 +146,9 @@ class Engine {
   void RejectInTransaction(Session& session, std::span<const Arg> argv, std::string* error);
   void DropReplyIfSilenced(Session& session, std::string& out, size_t reply_start);
   // Peeks at the requests at the front of `input` into peeked_ (PeekRequests), prefetches their
-  // keys when that pays (Database::Prefetch) and returns how many it saw; 0 when peeking is not
-  // worth trying again for the rest of `input`.
-  size_t PeekAhead(const Session& session, std::string_view input);
+  // keys when that pays (Database::Prefetch) and returns them; none when peeking is not worth
+  // trying again for the rest of `input`.
+  std::span<const PeekedRequest> PeekAhead(const Session& session, std::string_view input);
   // observer.cc: false with Redis's error line for DEBUG while enable-debug-command forbids
   // it, and for keyspace commands from a MONITOR client.
   bool ObserverAllows(const Session& session, const CommandSpec& spec, std::string* error) const;

@@ -116,17 +116,14 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
                         size_t out_limit) {
   FeedResult result;
   bool peek = true;
-  // peeked_->requests[next, seen) are the requests at the front of the rest of `input`; their
-  // ends count from `base`.
-  size_t seen = 0;
-  size_t next = 0;
+  // The peeked requests at the front of the rest of `input`; their ends count from `base`.
+  std::span<const PeekedRequest> ahead;
   size_t base = 0;
   while (result.consumed < input.size()) {
-    if (peek && next == seen) {
-      seen = PeekAhead(session, input.substr(result.consumed));
-      next = 0;
+    if (peek && ahead.empty()) {
+      ahead = PeekAhead(session, input.substr(result.consumed));
       base = result.consumed;
-      peek = seen != 0;
+      peek = !ahead.empty();
     }
     if (out.size() >= out_limit) {
       // A pipeline of small requests for big replies would otherwise pile up replies without
@@ -137,7 +134,11 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
     RespParser& parser = session.parser;
     std::span<const Arg> argv;
     size_t consumed = 0;
-    const PeekedRequest* peeked = next < seen ? &peeked_->requests[next++] : nullptr;
+    const PeekedRequest* peeked = nullptr;
+    if (!ahead.empty()) {
+      peeked = &ahead.front();
+      ahead = ahead.subspan(1);
+    }
     // The parser's limits are checked here, request by request, not when the batch was peeked
     // at: a command before this one (AUTH, CONFIG SET) may have changed them.
     if (peeked != nullptr && parser.TakesPlain(peeked->args.size(), peeked->longest)) {
@@ -189,18 +190,19 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
   return result;
 }
 
-size_t Engine::PeekAhead(const Session& session, std::string_view input) {
+std::span<const PeekedRequest> Engine::PeekAhead(const Session& session, std::string_view input) {
   Peeked& peeked = *peeked_;
-  const size_t n = PeekRequests(input, peeked.requests, peeked.args);
+  const std::span<const PeekedRequest> seen(peeked.requests.data(),
+                                            PeekRequests(input, peeked.requests, peeked.args));
   // A lone request gains nothing from a prefetch: its lookups would wait just the same a moment
   // later.
-  if (n < 2) return n;
+  if (seen.size() < 2) return seen;
   const Database& db = keyspace_.db(session.db);
-  if (!db.PrefetchPays(peeked.requests[0].key())) return n;
+  if (!db.PrefetchPays(seen[0].key())) return seen;
   std::array<Database::PrefetchKey, kPeekBatch> keys;
-  for (size_t i = 0; i < n; ++i) keys[i] = {peeked.requests[i].key(), peeked.requests[i].field()};
-  db.Prefetch(std::span(keys.data(), n));
-  return n;
+  for (size_t i = 0; i < seen.size(); ++i) keys[i] = {seen[i].key(), seen[i].field()};
+  db.Prefetch(std::span(keys.data(), seen.size()));
+  return seen;
 }
 
 // CLIENT REPLY OFF|SKIP: the command ran, its reply is dropped. SKIP silences the command
