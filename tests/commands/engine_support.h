@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "engine/session.h"
+#include "engine/test_controls.h"
 #include "hashkv/engine.h"
 
 namespace hashkv::testing {
@@ -42,6 +43,10 @@ class EngineDriver {
 
   Engine& engine() { return *engine_; }
   Session& session() { return *session_; }
+
+  // TTLs and idle times are whole seconds of the engine's clock: frozen, none passes between a
+  // command and the look at what it recorded, however slow the machine.
+  void FreezeClock() { engine_->controls().Freeze(engine_->NowUs()); }
 
  private:
   std::unique_ptr<Engine> engine_;

@@ -334,8 +334,10 @@ TEST_F(LimitsLoopbackTest, OutputSoftLimitDisconnectsAfterItsSeconds) {
   std::string batch;
   for (int i = 0; i < 500; ++i) batch += EncodeCommand({"HGET", "big", "f"});
   bool closed = false;
-  greedy.Write(batch, Clock::now() + std::chrono::seconds(2), &closed);
+  // Timed from before the write: the server may reach the soft limit (its second starts then)
+  // before this thread, descheduled on a loaded machine, is back from the write.
   const auto start = Clock::now();
+  greedy.Write(batch, start + std::chrono::seconds(2), &closed);
   std::string data;
   bool ended = closed;
   if (!ended) {
@@ -408,9 +410,10 @@ TEST_F(LimitsLoopbackTest, IdleClientsAreClosedButNotMonitorsOrActiveClients) {
   auto idle = Connect();
   auto active = Connect();
   auto monitor = Connect();
+  // Timed from before the idle client's last command, which starts its idle time.
+  const auto start = Clock::now();
   EXPECT_EQ(Cmd(*idle, {"PING"}), "+PONG\r\n");
   EXPECT_EQ(Cmd(*monitor, {"MONITOR"}), "+OK\r\n");
-  const auto start = Clock::now();
   std::string extra;
   bool idle_closed = false;
   while (Clock::now() - start < std::chrono::seconds(4) && !idle_closed) {

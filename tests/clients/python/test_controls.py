@@ -170,7 +170,9 @@ class ClockTest(ControlsTest):
         self.clock("ADVANCE", HOUR_MS - 10_000)
         self.assertEqual(app.hget("h", "f"), "v")
         self.assertTrue(0 < app.pttl("h") <= 10_000)
-        self.assertEqual(app.ttl("h"), 10)
+        # The clock runs: TTL rounds the ms left to whole seconds, so 9 once over 500 ms have
+        # passed since the EXPIRE (a slow, loaded machine).
+        self.assertIn(app.ttl("h"), (9, 10))
         self.clock("ADVANCE", 10_001)
         self.assertGone("h")
         self.assertEqual(app.hget("forever", "f"), "v")  # no TTL, never expires
