@@ -38,6 +38,7 @@ struct Stats {
 
 struct FeedResult {
   size_t consumed = 0;  // bytes of input the caller may drop
+  size_t requests = 0;  // requests dispatched (run, queued by MULTI, or refused with an error)
   bool close = false;   // write what is in `out`, then close (QUIT, protocol error, limits)
   std::string_view protocol_error;  // set when a protocol error closes the connection
   bool query_buffer_limit = false;  // the unparsed request passed client-query-buffer-limit

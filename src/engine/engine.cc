@@ -167,6 +167,7 @@ FeedResult Engine::Feed(Session& session, std::string_view input, std::string& o
       const uint64_t hard = OutputLimitFor(config_, session).hard_bytes;
       writer.set_limit(hard != 0 ? static_cast<size_t>(hard) + 16 * 1024 : kMaxReplyBytes);
       Dispatch(session, argv, writer);
+      ++result.requests;
       if (writer.overflowed()) {
         result.consumed += consumed;
         result.close = true;

@@ -508,6 +508,7 @@ class NetServer::Impl::Connection final : public ConnectionHooks {
   void ReserveInput(size_t capacity);
   void ArmRead();
   void Flush();
+  void FlushNow();  // Flush, then the output limit and the reader's backpressure
   void ArmWrite();
   void ScheduleFlush();
   void ResumeReader();
@@ -668,7 +669,14 @@ void NetServer::Impl::Connection::Serve() {
       impl.Shutdown("User requested shutdown...");
       return;
     }
-    if (Pending() > 0) ScheduleFlush();
+    if (Pending() > 0) {
+      // A lone request is answered at once (see ScheduleFlush for why more wait).
+      if (r.requests == 1 && !flush_queued_) {
+        FlushNow();
+      } else {
+        ScheduleFlush();
+      }
+    }
     if (r.close) break;
     session_->query_buffer_bytes = filled_;
     session_->query_buffer_free = in_cap_ - filled_;
@@ -829,6 +837,11 @@ void NetServer::Impl::Connection::ArmWrite() {
 // wakes once for many replies instead of once per reply, which halves the kernel's share of a
 // request. Output queued outside the reader (MONITOR, CLIENT KILL, Abort) takes the same path,
 // so nothing is written from inside another client's command.
+// The reply to a read that carried one request is written at once instead (Serve): such a
+// client waits on each reply, so few replies share a turn, and the posted flush runs behind
+// Asio's reactor task, which then polls epoll once more without blocking. At -P 1 that poll was
+// half a system call per request, and writing at once cut CPU per request by 6-9%; at -P 16,
+// writing every reply at once (not only lone requests') cost 3-4% more.
 void NetServer::Impl::Connection::ScheduleFlush() {
   if (flush_queued_ || write_armed_ || finished_) return;
   flush_queued_ = true;
@@ -849,6 +862,10 @@ void NetServer::Impl::FlushQueued() {
 
 void NetServer::Impl::Connection::FlushQueued() {
   flush_queued_ = false;
+  FlushNow();
+}
+
+void NetServer::Impl::Connection::FlushNow() {
   Flush();
   // As before each flush was at once: the limit applies to what the socket did not take.
   if (!finished_ && Pending() > 0 && OverOutputLimit()) return;

@@ -128,6 +128,22 @@ TEST(ServerCommandsTest, QuitRepliesThenCloses) {
   EXPECT_EQ(result.consumed, 14u);  // the PING after QUIT is never run
 }
 
+TEST(ServerCommandsTest, FeedCountsTheRequestsItDispatched) {
+  // The network layer writes the reply to a lone request at once and batches the others.
+  EngineDriver d;
+  FeedResult r;
+  EXPECT_EQ(d.Feed("*1\r\n$4\r\nPING\r\n", &r), "+PONG\r\n");
+  EXPECT_EQ(r.requests, 1u);
+  EXPECT_EQ(d.Feed("*1\r\n$4\r\nPING\r\n*2\r\n$4\r\nECHO\r\n$1\r\na\r\nPING\r\n", &r),
+            "+PONG\r\n$1\r\na\r\n+PONG\r\n");
+  EXPECT_EQ(r.requests, 3u);  // the inline PING too
+  // A refused command is a request answered; an empty line is none; an unfinished one is not yet.
+  EXPECT_EQ(d.Feed("*1\r\n$4\r\nNOPE\r\n\r\n*1\r\n$4\r\nPI", &r).substr(0, 25),
+            "-ERR unknown command 'NOP");
+  EXPECT_EQ(r.requests, 1u);
+  EXPECT_EQ(r.consumed, 16u);
+}
+
 TEST(ServerCommandsTest, QuitIgnoresArguments) {
   EngineDriver d;
   EXPECT_EQ(d.Run({"QUIT", "extra"}), "+OK\r\n");
