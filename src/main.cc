@@ -203,14 +203,15 @@ int main(int argc, char** argv) {
     spdlog::warn("{}", error);
     return 1;
   }
-  // The machine-readable line for CI scripts, independent of loglevel and logfile; printed
-  // once the sockets accept, so reading it means the server is ready.
-  std::printf("hashkv-port: %d\n", server.port());
-  std::fflush(stdout);
+  // The port file first: a script that saw the port line may read the file at once.
   if (!config.port_file.empty() && !WritePortFile(config.port_file, server.port(), &error)) {
     spdlog::warn("{}", error);
     return 1;
   }
+  // The machine-readable line for CI scripts, independent of loglevel and logfile; printed
+  // once the sockets accept, so reading it means the server is ready.
+  std::printf("hashkv-port: %d\n", server.port());
+  std::fflush(stdout);
   spdlog::info("Running mode=standalone, port={}.", server.port());
   spdlog::info("Server initialized");
   spdlog::info("Ready to accept connections tcp");

@@ -149,6 +149,8 @@ TEST_F(ProcessTest, PortFileInAMissingDirectoryFailsTheStart) {
   ASSERT_TRUE(r.started) << r.error;
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("Failed writing the port file"), std::string::npos) << r.output;
+  // The port line comes after the file: a script that sees it can read the file.
+  EXPECT_EQ(r.output.find("hashkv-port:"), std::string::npos) << r.output;
 }
 
 TEST_F(ProcessTest, UnixSocketServesCommandsWithRedisAddrAndPermissions) {
